@@ -1,0 +1,17 @@
+// Runs the jasmine suite and ends with the plain "N passed, N failed" line CI reads.
+import Jasmine from 'jasmine';
+
+const runner = new Jasmine({ projectBaseDir: process.cwd() });
+runner.exitOnCompletion = false;
+await runner.loadConfigFile('spec/support/jasmine.json');
+let passed = 0;
+let failed = 0;
+runner.addReporter({
+  specDone(result) {
+    if (result.status === 'passed') passed++;
+    else if (result.status === 'failed') failed++;
+  },
+});
+const result = await runner.execute(process.argv.slice(2));
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = result.overallStatus === 'passed' ? 0 : 1;

@@ -1,0 +1,130 @@
+import type { TestScheduler } from 'rxjs/testing';
+import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+
+describe('token engine (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const t = (n: number, expiresIn = 10) => ({ t: tokenResponse(n, expiresIn) });
+  const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
+    createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
+  const disposeAt = (auth: BearerAuth, frame: number) => scheduler.schedule(() => auth.dispose(), frame);
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('sends nothing before the first subscriber, then one login for all of them', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const login = cold('--(t|)', t(1));
+      const { transport, calls } = scriptedTransport({ login: [login] });
+      const auth = make(transport);
+      expect(calls.login).toEqual([]);
+      const values = { n: null, a: 'access-1' };
+      expectObservable(auth.token$, '5ms ^').toBe('5ms n-a 92ms |', values);
+      expectObservable(auth.token$, '6ms ^').toBe('6ms na 92ms |', values);
+      expectObservable(auth.authorize((token) => cold('(x|)', { x: token })), '6ms ^').toBe('7ms (a|)', values);
+      expectSubscriptions(login.subscriptions).toBe('5ms ^-!');
+      disposeAt(auth, 100);
+    });
+  });
+
+  it('gives a late subscriber the current token at once and lets no one push into token$', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const auth = make(transport);
+      expectObservable(auth.state$, '^ 3ms !').toBe('a b', {
+        a: { status: 'authenticating' },
+        b: { status: 'authenticated', expiresAt: 10_000 },
+      });
+      expectObservable(auth.token$, '50ms ^').toBe('50ms a 49ms |', { a: 'access-1' });
+      scheduler.schedule(() => expect(auth.token).toBe('access-1'), 40);
+      expect('next' in auth.token$).toBe(false);
+      disposeAt(auth, 100);
+    });
+  });
+
+  it('refreshes at expiresAt - refreshLeadTime, measured from when the login was sent', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      // 300 s tokens, 60 s lead: the login is sent at 0 and answers at 4 ms; expiry counts from 0.
+      const login = cold('----(t|)', t(1, 300));
+      const refreshes = [cold('-(t|)', t(2, 300)), cold('-(t|)', t(3, 300))];
+      const { transport, calls } = scriptedTransport({ login: [login], refresh: refreshes });
+      const auth = make(transport);
+      expectObservable(auth.token$).toBe('n 3ms a 239996ms b 239999ms c 19998ms |', { n: null, a: 'access-1', b: 'access-2', c: 'access-3' });
+      expectSubscriptions(refreshes[0]!.subscriptions).toBe('240000ms ^!');
+      expectSubscriptions(refreshes[1]!.subscriptions).toBe('480000ms ^!');
+      disposeAt(auth, 500_000);
+      scheduler.flush();
+      expect(calls.refresh).toEqual(['refresh-1', 'refresh-2']);
+    });
+  });
+
+  it('never refreshes earlier than half the token lifetime', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const refresh = cold('-(t|)', t(2));
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = make(transport, { refreshLeadTime: 60_000 });
+      auth.token$.subscribe();
+      expectSubscriptions(refresh.subscriptions).toBe('5000ms ^!');
+      disposeAt(auth, 6000);
+    });
+  });
+
+  it('emits null when the token expires without a replacement, and refreshes on the next use', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const auth = make(transport, { refreshOn: 'unauthorized' });
+      expectObservable(auth.token$).toBe('na 9998ms n 9999ms - b 4998ms |', { n: null, a: 'access-1', b: 'access-2' });
+      expectObservable(auth.state$.pipe()).toBe('ab 9998ms c 9999ms de 4998ms |', {
+        a: { status: 'authenticating' },
+        b: { status: 'authenticated', expiresAt: 10_000 },
+        c: { status: 'idle', expiresAt: 10_000 },
+        d: { status: 'refreshing', expiresAt: 10_000 },
+        e: { status: 'authenticated', expiresAt: 30_000 },
+      });
+      expectObservable(auth.authorize((token) => cold('(x|)', { x: token })), '20000ms ^').toBe('20001ms (b|)', { b: 'access-2' });
+      disposeAt(auth, 25_000);
+      scheduler.flush();
+      expect(calls.refresh).toEqual(['refresh-1']);
+    });
+  });
+
+  it('forces a refresh with refresh(), shared by concurrent callers', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const refresh = cold('--(t|)', t(2));
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = make(transport);
+      auth.token$.subscribe();
+      expectObservable(auth.refresh(), '100ms ^').toBe('102ms (b|)', { b: 'access-2' });
+      expectObservable(auth.refresh(), '101ms ^').toBe('102ms (b|)', { b: 'access-2' });
+      expectSubscriptions(refresh.subscriptions).toBe('100ms ^-!');
+      disposeAt(auth, 200);
+    });
+  });
+
+  it('dispose() cancels the login in flight, completes token$ and state$, and fails later calls', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const login = cold('-----(t|)', t(1));
+      const { transport } = scriptedTransport({ login: [login] });
+      const auth = make(transport);
+      expectObservable(auth.token$).toBe('n-|', { n: null });
+      expectObservable(auth.state$).toBe('a-|', { a: { status: 'authenticating' } });
+      expectObservable(auth.authorize((token) => cold('(x|)', { x: token }))).toBe('--#', undefined, jasmine.any(DisposedError));
+      expectObservable(auth.refresh(), '3ms ^').toBe('3ms #', undefined, jasmine.any(DisposedError));
+      expectSubscriptions(login.subscriptions).toBe('^-!');
+      disposeAt(auth, 2);
+    });
+  });
+
+  it('dispose() during a backoff wait sends nothing more', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const failing = cold('-#', undefined, Object.assign(new Error('down'), { status: 503 }));
+      const never = cold('-(t|)', t(1));
+      const { transport } = scriptedTransport({ login: [failing, never] });
+      const auth = make(transport);
+      auth.token$.subscribe();
+      disposeAt(auth, 100); // the retry was due at 1 + 250 ms
+      expectSubscriptions(never.subscriptions).toBe([]);
+    });
+  });
+});

@@ -1,0 +1,63 @@
+import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
+import { RetryAfterTooLong, retryTransient } from './backoff.js';
+import { AuthError, InvalidTokenResponseError, TimeoutError } from './errors.js';
+import type { ResolvedOptions, TokenResponse } from './options.js';
+import { toSession, type Session } from './token-response.js';
+
+const statusOf = (error: unknown): number | undefined => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/** 400, 401 and 403 say "these credentials are no good": retrying cannot help. */
+const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error) ?? 0);
+
+/** The final error of a failed cycle, in terms a caller can act on. */
+function toAuthError(error: unknown): AuthError {
+  if (error instanceof AuthError) return error;
+  if (error instanceof RetryAfterTooLong) {
+    return new AuthError('rate-limited', 'The auth server asked to wait longer than retry.maxDelay', { status: statusOf(error.error), cause: error.error });
+  }
+  const status = statusOf(error);
+  if (isRejection(error)) return new AuthError('rejected', `The API key was rejected (HTTP ${status})`, { status, cause: error });
+  if (error instanceof InvalidTokenResponseError) return new AuthError('invalid-response', error.message, { cause: error });
+  const reason = status === 429 ? 'rate-limited' : 'unavailable';
+  const detail = error instanceof Error ? error.message : 'unknown error';
+  return new AuthError(reason, `Authentication failed after retries: ${detail}`, { status, cause: error });
+}
+
+/**
+ * One auth call, retried: the expiry clock starts when the call is sent, the
+ * answer is validated, and a call without an answer within requestTimeout
+ * is cancelled (which aborts the HTTP request) and retried.
+ */
+function call(options: ResolvedOptions, what: string, send: () => Observable<TokenResponse>): Observable<Session> {
+  const { scheduler, requestTimeout } = options;
+  const attempt = defer(() => {
+    const sentAt = scheduler.now();
+    return send().pipe(
+      timeout({ first: requestTimeout, scheduler, with: () => throwError(() => new TimeoutError(what, requestTimeout)) }),
+      take(1),
+      throwIfEmpty(() => new InvalidTokenResponseError(`the ${what} call completed without a response`)),
+      map((body) => toSession(body, sentAt)),
+    );
+  });
+  return attempt.pipe(retryTransient(options.retry, scheduler));
+}
+
+/**
+ * Obtains a new session: refresh when there is a refresh token, falling back
+ * to one login with the API key when the refresh token is rejected; login
+ * otherwise. Fails with an AuthError only.
+ */
+export function authenticate(options: ResolvedOptions, previous: Session | null): Observable<Session> {
+  const { transport, apiKey } = options;
+  const login = call(options, 'login', () => transport.login(apiKey.reveal()));
+  const refreshToken = previous?.refreshToken.reveal();
+  const session = refreshToken
+    ? call(options, 'refresh', () => transport.refresh(refreshToken)).pipe(
+        catchError((error: unknown) => (isRejection(error) ? login : throwError(() => error))),
+      )
+    : login;
+  return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error))));
+}

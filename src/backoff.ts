@@ -1,0 +1,62 @@
+import { retry as retryOperator, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { InvalidTokenResponseError, NetworkError, TimeoutError } from './errors.js';
+import type { RetryOptions } from './options.js';
+
+const statusOf = (error: unknown): number | undefined => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};
+
+/**
+ * Worth another try: no answer (network, timeout), a 5xx, 408 or 429, or a
+ * garbled token response. A 4xx is an answer that will not change. Errors
+ * of custom transports are judged by their `status` where they have one.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof InvalidTokenResponseError) return true;
+  const status = statusOf(error);
+  return status === undefined || status === 0 || status === 408 || status === 429 || status >= 500;
+}
+
+/** The server's requested wait in ms: Retry-After (seconds or HTTP date) or api.video's X-RateLimit-Retry-After. */
+export function retryAfterMs(error: unknown, now: number): number | undefined {
+  const headers = (error as { headers?: unknown } | null)?.headers;
+  if (headers === null || typeof headers !== 'object') return undefined;
+  const record = headers as Record<string, unknown>;
+  const value = record['retry-after'] ?? record['x-ratelimit-retry-after'];
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Exponential backoff with full jitter: uniform in [0, min(maxDelay, initialDelay * 2^(n-1))). */
+export function backoffDelay(retryCount: number, { initialDelay, maxDelay, random }: Readonly<Required<RetryOptions>>): number {
+  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (retryCount - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Thrown out of the retry loop when the server asks to wait longer than maxDelay. */
+export class RetryAfterTooLong extends Error {
+  constructor(readonly error: unknown) {
+    super('Retry-After exceeds retry.maxDelay');
+  }
+}
+
+/**
+ * Resubscribes on transient errors, up to `maxAttempts` in all. A Retry-After
+ * is the minimum wait; one longer than `maxDelay` stops the retries instead
+ * of stalling every waiting request.
+ */
+export function retryTransient<T>(options: Readonly<Required<RetryOptions>>, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+  return retryOperator({
+    count: options.maxAttempts - 1,
+    delay: (error: unknown, retryCount: number) => {
+      if (!isTransient(error)) throw error;
+      const requested = retryAfterMs(error, scheduler.now());
+      if (requested !== undefined && requested > options.maxDelay) throw new RetryAfterTooLong(error);
+      return timer(Math.max(backoffDelay(retryCount, options), requested ?? 0), scheduler);
+    },
+  });
+}

@@ -1,0 +1,54 @@
+import type { Observable } from 'rxjs';
+import { authorizeWith, hasStatus401, type AuthorizeOptions } from './authorize.js';
+import { createFetchHelpers } from './fetch-helpers.js';
+import { normalizeOptions, type BearerAuthOptions } from './options.js';
+import { createTokenEngine, type AuthState } from './token-engine.js';
+
+export interface BearerAuth {
+  /** The current valid token, or null when there is none right now. A new subscriber gets the current value at once; the first one starts the login. */
+  readonly token$: Observable<string | null>;
+  /** The current value of token$, synchronously (does not start a login). */
+  readonly token: string | null;
+  /** Status, expiry and last error; never a secret. */
+  readonly state$: Observable<AuthState>;
+  /** fetch with the token attached (baseUrl's origin and allowedOrigins only); a 401 refreshes and resends once. Unsubscribing aborts. */
+  fetch(input: string | URL | Request, init?: RequestInit): Observable<Response>;
+  /** Like fetch, parsing the JSON body; a non-2xx answer errors with HttpError. */
+  json<T = unknown>(input: string | URL | Request, init?: RequestInit): Observable<T>;
+  /** Runs any token-using Observable factory (HttpClient, ajax, axios...) with the same 401 handling. */
+  authorize<T>(factory: (token: string) => Observable<T>, options?: AuthorizeOptions): Observable<T>;
+  /** Forces a refresh now (or joins the one under way) and emits the new token. */
+  refresh(): Observable<string>;
+  /** Stops timers and in-flight auth calls, completes token$ and state$; later calls error with DisposedError. */
+  dispose(): void;
+}
+
+/**
+ * Creates the token client.
+ *
+ * @example
+ * const auth = createBearerAuth({ apiKey: process.env.APIVIDEO_API_KEY! });
+ * auth.json<{ data: unknown[] }>('/videos').subscribe((page) => console.log(page.data.length));
+ */
+export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
+  const resolved = normalizeOptions(options);
+  const engine = createTokenEngine(resolved);
+  const { fetch, json } = createFetchHelpers(engine, resolved);
+  const retryOn401 = resolved.refreshOn !== 'timer';
+
+  return {
+    token$: engine.token$,
+    get token() {
+      return engine.token;
+    },
+    state$: engine.state$,
+    fetch,
+    json,
+    authorize: (factory, { isUnauthorized = hasStatus401 } = {}) =>
+      authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401),
+    refresh: engine.refresh,
+    dispose: engine.dispose,
+    // What JSON.stringify / logging an auth shows: its state, nothing secret.
+    toJSON: () => engine.state,
+  } as BearerAuth;
+}

@@ -1,0 +1,125 @@
+/**
+ * Every error rx-bearer produces is an {@link RxBearerError} with a stable
+ * `code`, so callers can `switch (err.code)` or use `instanceof`. Messages
+ * never contain the API key or a refresh token: they name what went wrong,
+ * not the values involved.
+ */
+export type RxBearerErrorCode =
+  | 'ERR_AUTH'
+  | 'ERR_HTTP'
+  | 'ERR_INVALID_TOKEN_RESPONSE'
+  | 'ERR_NETWORK'
+  | 'ERR_TIMEOUT'
+  | 'ERR_RESPONSE_PARSE'
+  | 'ERR_DISPOSED';
+
+/** Base class of every error rx-bearer produces. */
+export class RxBearerError extends Error {
+  override name = 'RxBearerError';
+  readonly code: RxBearerErrorCode;
+
+  constructor(code: RxBearerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** Why authentication failed; see {@link AuthError}. */
+export type AuthFailureReason =
+  /** The server refused the API key (400, 401 or 403 on login). */
+  | 'rejected'
+  /** Network errors, timeouts, 5xx or 429 answers outlasted the retry budget. */
+  | 'unavailable'
+  /** A 429 asked to wait longer than `retry.maxDelay`. */
+  | 'rate-limited'
+  /** The server kept answering with something that is not a valid token response. */
+  | 'invalid-response';
+
+/**
+ * Login or refresh failed for good (after retries). It is what `state$`
+ * reports in its `error` field and what requests waiting for a token receive.
+ * `cause` holds the last underlying error.
+ */
+export class AuthError extends RxBearerError {
+  override name = 'AuthError';
+  readonly reason: AuthFailureReason;
+  /** HTTP status of the last auth call, when there was an answer. */
+  readonly status: number | undefined;
+
+  constructor(reason: AuthFailureReason, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super('ERR_AUTH', message, { cause: options.cause });
+    this.reason = reason;
+    this.status = options.status;
+  }
+}
+
+/** A non-2xx HTTP answer: from an auth call, or from `auth.json()`. */
+export class HttpError extends RxBearerError {
+  override name = 'HttpError';
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  /** The response body, parsed as JSON where it is JSON (e.g. api.video's problem details), else text. */
+  readonly body: unknown;
+  /** Response headers, lower-cased names. */
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(init: { status: number; statusText?: string; url: string; body?: unknown; headers?: Record<string, string> }) {
+    super('ERR_HTTP', `HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''} from ${init.url}`);
+    this.status = init.status;
+    this.statusText = init.statusText ?? '';
+    this.url = init.url;
+    this.body = init.body;
+    this.headers = init.headers ?? {};
+  }
+}
+
+/** The auth server answered 2xx, but not with a usable token response. */
+export class InvalidTokenResponseError extends RxBearerError {
+  override name = 'InvalidTokenResponseError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_INVALID_TOKEN_RESPONSE', `Invalid token response: ${message}`, options);
+  }
+}
+
+/** fetch itself failed: connection refused or reset, DNS, CORS. */
+export class NetworkError extends RxBearerError {
+  override name = 'NetworkError';
+  constructor(url: string, options?: { cause?: unknown }) {
+    super('ERR_NETWORK', `Network error calling ${url}`, options);
+  }
+}
+
+/** An auth call got no answer within `requestTimeout`. */
+export class TimeoutError extends RxBearerError {
+  override name = 'TimeoutError';
+  constructor(what: string, ms: number) {
+    super('ERR_TIMEOUT', `No answer to ${what} within ${ms} ms`);
+  }
+}
+
+/** A 2xx answer to `auth.json()` whose body is not JSON. */
+export class ResponseParseError extends RxBearerError {
+  override name = 'ResponseParseError';
+  constructor(url: string, options?: { cause?: unknown }) {
+    super('ERR_RESPONSE_PARSE', `Response from ${url} is not valid JSON`, options);
+  }
+}
+
+/** The BearerAuth was disposed; create a new one to continue. */
+export class DisposedError extends RxBearerError {
+  override name = 'DisposedError';
+  constructor() {
+    super('ERR_DISPOSED', 'This BearerAuth was disposed; create a new one with createBearerAuth()');
+  }
+}
+
+/**
+ * True for any rx-bearer error (optionally with a given code), also when two
+ * copies of the package are loaded (ESM and CJS) and `instanceof` fails.
+ */
+export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
+  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
+  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed)Error$/.test(error.name);
+  return isOurs && (code === undefined || (error as RxBearerError).code === code);
+}

@@ -1,0 +1,78 @@
+import { defer, type Observable } from 'rxjs';
+import { authorizeWith } from './authorize.js';
+import { HttpError, ResponseParseError } from './errors.js';
+import { fetchObservable, headersToRecord, readBody } from './fetch-observable.js';
+import type { ResolvedOptions } from './options.js';
+import type { TokenEngine } from './token-engine.js';
+
+/** A first 401, caught to trigger the refresh-and-resend path. */
+class Unauthorized {
+  readonly status = 401;
+}
+
+/** Bodies that fetch can send twice; a stream is consumed by the first send. */
+function isResendable(body: unknown): boolean {
+  return (
+    body === undefined || body === null || typeof body === 'string' ||
+    (typeof Blob !== 'undefined' && body instanceof Blob) ||
+    body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
+    (typeof FormData !== 'undefined' && body instanceof FormData) ||
+    body instanceof URLSearchParams
+  );
+}
+
+const isRequest = (input: unknown): input is Request => typeof Request !== 'undefined' && input instanceof Request;
+
+async function readJson<T>(response: Response, url: string): Promise<T> {
+  if (!response.ok) {
+    const { status, statusText, headers } = response;
+    throw new HttpError({ status, statusText, url: response.url || url, body: await readBody(response), headers: headersToRecord(headers) });
+  }
+  const text = await response.text();
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch (cause) {
+    throw new ResponseParseError(response.url || url, { cause });
+  }
+}
+
+/**
+ * auth.fetch and auth.json. Relative URLs resolve against baseUrl; the token
+ * goes only to baseUrl's origin and allowedOrigins, and a request elsewhere
+ * is sent as it is, without starting the engine.
+ */
+export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions) {
+  const retryOn401 = options.refreshOn !== 'timer';
+
+  function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>): Observable<T> {
+    return defer(() => {
+      const url = new URL(isRequest(input) ? input.url : input, `${options.baseUrl}/`).href;
+      const send = (token: string | null, last: boolean) => {
+        const headers = new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+        if (token !== null) headers.set('authorization', `Bearer ${token}`);
+        // A Request is cloned for every attempt so that its body can be sent again.
+        const target = isRequest(input) ? input.clone() : url;
+        return fetchObservable(options.fetch, target, url, { ...init, headers }, async (response) => {
+          if (response.status === 401 && !last) {
+            await response.body?.cancel();
+            throw new Unauthorized();
+          }
+          return read(response, url);
+        });
+      };
+      if (!options.tokenOrigins.has(new URL(url).origin)) return send(null, true);
+      const canResend = retryOn401 && (isRequest(input) || isResendable(init.body));
+      return authorizeWith(engine, send, (error) => error instanceof Unauthorized, canResend);
+    });
+  }
+
+  return {
+    fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => request(input, init, (response) => response),
+    json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> => {
+      const headers = new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+      if (!headers.has('accept')) headers.set('accept', 'application/json');
+      return request(input, { ...init, headers }, (response, url) => readJson<T>(response, url));
+    },
+  };
+}

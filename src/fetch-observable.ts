@@ -1,0 +1,67 @@
+import { Observable } from 'rxjs';
+import { NetworkError, isRxBearerError } from './errors.js';
+
+/**
+ * One fetch as a cold Observable: each subscription sends the request once,
+ * `read` turns the Response into the emitted value (reading the body is part
+ * of the request), and unsubscribing before that is done aborts the request
+ * on the wire. A rejection of fetch or of reading the body becomes a
+ * NetworkError; errors thrown by `read` itself pass through.
+ */
+export function fetchObservable<T>(
+  fetchImpl: typeof fetch,
+  input: string | Request,
+  url: string,
+  init: RequestInit,
+  read: (response: Response) => T | Promise<T>,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const controller = new AbortController();
+    const callerSignal = init.signal;
+    const forwardAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) forwardAbort();
+    else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
+    let settled = false;
+
+    Promise.resolve()
+      .then(() => fetchImpl(input, { ...init, signal: controller.signal }))
+      .then(read)
+      .then(
+        (value) => {
+          settled = true;
+          subscriber.next(value);
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          settled = true;
+          if (callerSignal?.aborted) subscriber.error(callerSignal.reason);
+          else if (isRxBearerError(error)) subscriber.error(error);
+          else subscriber.error(new NetworkError(url, { cause: error }));
+        },
+      );
+
+    return () => {
+      callerSignal?.removeEventListener('abort', forwardAbort);
+      if (!settled) controller.abort();
+    };
+  });
+}
+
+/** Response headers as a plain object with lower-case names. */
+export function headersToRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name.toLowerCase()] = value;
+  });
+  return record;
+}
+
+/** The body as JSON where it parses, else as text (e.g. an HTML error page). */
+export async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  } catch {
+    return text;
+  }
+}

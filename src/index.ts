@@ -1,0 +1,20 @@
+export { createBearerAuth } from './create-bearer-auth.js';
+export { createHttpTransport } from './http-transport.js';
+export { DEFAULTS } from './options.js';
+export {
+  AuthError,
+  DisposedError,
+  HttpError,
+  InvalidTokenResponseError,
+  NetworkError,
+  ResponseParseError,
+  RxBearerError,
+  TimeoutError,
+  isRxBearerError,
+} from './errors.js';
+
+export type { BearerAuth } from './create-bearer-auth.js';
+export type { AuthorizeOptions } from './authorize.js';
+export type { AuthTransport, BearerAuthOptions, RefreshOn, RetryOptions, TokenResponse } from './options.js';
+export type { AuthState, AuthStatus } from './token-engine.js';
+export type { AuthFailureReason, RxBearerErrorCode } from './errors.js';

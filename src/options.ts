@@ -1,0 +1,154 @@
+import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { defaultFetch } from './default-fetch.js';
+import { createHttpTransport } from './http-transport.js';
+import { Secret } from './secret.js';
+
+/** The JSON body of `POST /auth/api-key` and `POST /auth/refresh`. */
+export interface TokenResponse {
+  token_type: string;
+  /** Lifetime of `access_token` in seconds. */
+  expires_in: number;
+  access_token: string;
+  refresh_token: string;
+}
+
+/**
+ * How the engine obtains tokens. The default speaks api.video's HTTP API;
+ * supply your own to use another transport or, in tests, cold observables.
+ * Each call is subscribed once per attempt; unsubscribing must cancel it.
+ */
+export interface AuthTransport {
+  login(apiKey: string): Observable<TokenResponse>;
+  refresh(refreshToken: string): Observable<TokenResponse>;
+}
+
+/** Which of the seed's two strategies start a refresh. */
+export type RefreshOn = 'timer' | 'unauthorized' | 'both';
+
+export interface RetryOptions {
+  /** Attempts per auth call, the first included. @default 5 */
+  maxAttempts?: number;
+  /** Upper bound of the first backoff delay, in ms; doubles per attempt. @default 500 */
+  initialDelay?: number;
+  /** Upper bound of any backoff delay, in ms; a longer Retry-After ends the retries. @default 30000 */
+  maxDelay?: number;
+  /** Source of jitter, returning [0, 1); inject a fixed one for deterministic tests. @default Math.random */
+  random?: () => number;
+}
+
+export interface BearerAuthOptions {
+  /** The api.video API key. Required; it is never logged nor put in an error. */
+  apiKey: string;
+  /** API root. Must be https unless the host is loopback or `allowInsecureHttp` is set. @default 'https://ws.api.video' */
+  baseUrl?: string;
+  /** How long before expiry to refresh, in ms; never more than half the token's lifetime. @default 60000 */
+  refreshLeadTime?: number;
+  /** Backoff for transient auth failures (network, timeout, 5xx, 429): exponential with full jitter. */
+  retry?: RetryOptions;
+  /** Time limit of each auth call, in ms. @default 10000 */
+  requestTimeout?: number;
+  /** Origins besides baseUrl's that may receive the token, e.g. 'https://cdn.example.com'. @default [] */
+  allowedOrigins?: readonly string[];
+  /** 'timer' refreshes before expiry, 'unauthorized' on a 401, 'both' does both. @default 'both' */
+  refreshOn?: RefreshOn;
+  /** The fetch used for auth calls and `auth.fetch`. @default globalThis.fetch, else cross-fetch */
+  fetch?: typeof fetch;
+  /** Scheduler of every timer; a TestScheduler in marble tests. @default asyncScheduler */
+  scheduler?: SchedulerLike;
+  /** Replaces the HTTP calls to /auth/api-key and /auth/refresh. @default an HTTP transport on baseUrl */
+  transport?: AuthTransport;
+  /** Allow a plain-http baseUrl that is not loopback (the token would travel in clear). @default false */
+  allowInsecureHttp?: boolean;
+}
+
+export const DEFAULTS = {
+  baseUrl: 'https://ws.api.video',
+  refreshLeadTime: 60_000,
+  retry: { maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: Math.random },
+  requestTimeout: 10_000,
+  refreshOn: 'both',
+} as const;
+
+/** Options after validation, with every default applied. */
+export interface ResolvedOptions {
+  readonly apiKey: Secret;
+  readonly baseUrl: string;
+  readonly refreshLeadTime: number;
+  readonly retry: Readonly<Required<RetryOptions>>;
+  readonly requestTimeout: number;
+  /** baseUrl's origin followed by the allowed origins. */
+  readonly tokenOrigins: ReadonlySet<string>;
+  readonly refreshOn: RefreshOn;
+  readonly fetch: typeof fetch;
+  readonly scheduler: SchedulerLike;
+  readonly transport: AuthTransport;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function fail(option: string, requirement: string): never {
+  throw new TypeError(`"${option}" option must be ${requirement}`);
+}
+
+function checkNumber(option: string, value: number, min: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    fail(option, `a finite ${integer ? 'integer' : 'number'} >= ${min}`);
+  }
+  return value;
+}
+
+function parseUrl(option: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    return fail(option, 'an absolute URL');
+  }
+}
+
+/** Validates once, up front: a bad option throws a TypeError naming it. */
+export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') fail('options', 'an object');
+  const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
+  const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
+  const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false } = options;
+  const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = options.retry ?? {};
+  const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = options.retry ?? {};
+
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string');
+  const url = parseUrl('baseUrl', baseUrl);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('baseUrl', 'an http(s) URL');
+  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowInsecureHttp) {
+    fail('baseUrl', 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)');
+  }
+  checkNumber('refreshLeadTime', refreshLeadTime, 0);
+  checkNumber('requestTimeout', requestTimeout, 1);
+  checkNumber('retry.maxAttempts', maxAttempts, 1, true);
+  checkNumber('retry.initialDelay', initialDelay, 0);
+  checkNumber('retry.maxDelay', maxDelay, initialDelay);
+  if (typeof random !== 'function') fail('retry.random', 'a function');
+  if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
+  if (typeof fetch !== 'function') fail('fetch', 'a function');
+  if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') fail('scheduler', 'an RxJS scheduler');
+  if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
+    fail('transport', 'an object with login() and refresh() methods');
+  }
+  if (!Array.isArray(allowedOrigins)) fail('allowedOrigins', 'an array of origins');
+  const origins = allowedOrigins.map((origin) => {
+    const parsed = typeof origin === 'string' ? parseUrl('allowedOrigins', origin) : fail('allowedOrigins', 'an array of origins');
+    return parsed.origin;
+  });
+
+  const base = url.href.replace(/\/+$/, '');
+  return {
+    apiKey: new Secret(apiKey),
+    baseUrl: base,
+    refreshLeadTime,
+    retry: { maxAttempts, initialDelay, maxDelay, random },
+    requestTimeout,
+    tokenOrigins: new Set([url.origin, ...origins]),
+    refreshOn,
+    fetch,
+    scheduler,
+    transport: transport ?? createHttpTransport({ baseUrl: base, fetch }),
+  };
+}

@@ -1,0 +1,176 @@
+import {
+  BehaviorSubject, EMPTY, Subject, Subscription, catchError, defer, distinctUntilChanged, exhaustMap,
+  filter, map, merge, of, switchMap, take, tap, throwIfEmpty, type Observable,
+} from 'rxjs';
+import { authenticate } from './auth-cycle.js';
+import { DisposedError, type AuthError } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import { timerAt } from './timer-at.js';
+import type { Session } from './token-response.js';
+
+export type AuthStatus = 'idle' | 'authenticating' | 'authenticated' | 'refreshing' | 'error';
+
+/** What `state$` reports; it never holds a secret. */
+export interface AuthState {
+  readonly status: AuthStatus;
+  /** When the current token expires (scheduler time, ms since the epoch with the default scheduler). */
+  readonly expiresAt?: number;
+  /** Why the last login or refresh failed, while status is 'error'. */
+  readonly error?: AuthError;
+}
+
+interface EngineState {
+  readonly status: AuthStatus;
+  /** The token to send now, or null when there is none that is valid. */
+  readonly token: string | null;
+  /** The latest session: its refresh token outlives `token`. */
+  readonly session: Session | null;
+  readonly error?: AuthError;
+}
+
+const toPublicState = ({ status, session, error }: EngineState): AuthState => ({
+  status,
+  ...(session ? { expiresAt: session.expiresAt } : {}),
+  ...(error ? { error } : {}),
+});
+
+const sameState = (a: AuthState, b: AuthState) => a.status === b.status && a.expiresAt === b.expiresAt && a.error === b.error;
+
+/**
+ * The token state machine. One auth cycle (login or refresh, with retries)
+ * runs at a time: every demand while it runs joins it (exhaustMap), which is
+ * how N concurrent 401s and the timer share one refresh. Each new session
+ * arms its refresh and expiry timers (switchMap: a newer session cancels the
+ * older timers). Nothing starts before the first use.
+ */
+export function createTokenEngine(options: ResolvedOptions) {
+  const { scheduler, refreshOn } = options;
+  const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
+  const demands = new Subject<void>();
+  const running = new Subscription();
+  let started = false;
+  let disposed = false;
+
+  const update = (patch: Partial<EngineState>) => state.next({ ...state.value, ...patch });
+  const demand = () => demands.next();
+
+  /** Drops the token once its expiry has passed, even if its timer is late (a laptop that slept). */
+  const dropExpiredToken = () => {
+    const { token, session, status } = state.value;
+    if (token !== null && session && scheduler.now() >= session.expiresAt) {
+      update({ token: null, status: status === 'authenticated' ? 'idle' : status });
+    }
+  };
+
+  const cycle = () =>
+    defer(() => {
+      update({ status: state.value.session ? 'refreshing' : 'authenticating', error: undefined });
+      return authenticate(options, state.value.session);
+    }).pipe(
+      tap({
+        next: (session) => update({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
+        error: (error: AuthError) => update({ status: 'error', error }),
+      }),
+      catchError(() => EMPTY),
+    );
+
+  const timers = state.pipe(
+    map((s) => s.session),
+    distinctUntilChanged(),
+    switchMap((session) => {
+      if (!session) return EMPTY;
+      const lifetime = session.expiresAt - session.issuedAt;
+      const refreshAt = session.expiresAt - Math.min(options.refreshLeadTime, lifetime / 2);
+      const refresh = refreshOn === 'unauthorized' ? EMPTY : timerAt(refreshAt, scheduler).pipe(tap(demand));
+      return merge(refresh, timerAt(session.expiresAt, scheduler).pipe(tap(dropExpiredToken)));
+    }),
+  );
+
+  const start = () => {
+    if (started || disposed) return;
+    started = true;
+    running.add(demands.pipe(exhaustMap(cycle)).subscribe());
+    running.add(timers.subscribe());
+    demand();
+  };
+
+  /** The first state after `before` that `accept`s, or the error of a cycle that failed meanwhile. */
+  const waitFor = (before: EngineState, accept: (s: EngineState) => boolean): Observable<string> =>
+    state.pipe(
+      filter((s) => (accept(s) && s.token !== null) || (s.status === 'error' && s !== before)),
+      take(1),
+      map((s) => {
+        if (s.token === null || !accept(s)) throw s.error;
+        return s.token;
+      }),
+      throwIfEmpty(() => new DisposedError()),
+    );
+
+  const guarded = <T>(body: () => Observable<T>): Observable<T> =>
+    defer(() => {
+      if (disposed) throw new DisposedError();
+      start();
+      dropExpiredToken();
+      return body();
+    });
+
+  /** A valid token: at once when there is one, else after the (shared) cycle that gets one. */
+  const getToken = (): Observable<string> =>
+    guarded(() => {
+      const before = state.value;
+      // After a failed cycle the next use tries again, while a still-valid token keeps serving.
+      if (before.token === null || before.status === 'error') demand();
+      return before.token !== null ? of(before.token) : waitFor(before, () => true);
+    });
+
+  /**
+   * The server said 401 to `rejected`. If it is still the current token it
+   * is dropped and a refresh demanded; either way, the next valid token.
+   */
+  const renew = (rejected: string): Observable<string> =>
+    guarded(() => {
+      if (state.value.token === rejected) update({ token: null });
+      return getToken();
+    });
+
+  /** Forces a new session now (or joins the cycle under way). */
+  const refresh = (): Observable<string> =>
+    guarded(() => {
+      const before = state.value;
+      demand();
+      return waitFor(before, (s) => s.session !== before.session);
+    });
+
+  return {
+    token$: defer(() => {
+      start();
+      return state;
+    }).pipe(
+      map((s) => s.token),
+      distinctUntilChanged(),
+    ),
+    state$: defer(() => {
+      start();
+      return state;
+    }).pipe(map(toPublicState), distinctUntilChanged(sameState)),
+    get token(): string | null {
+      if (!disposed) dropExpiredToken();
+      return disposed ? null : state.value.token;
+    },
+    get state(): AuthState {
+      return toPublicState(state.value);
+    },
+    getToken,
+    renew,
+    refresh,
+    dispose(): void {
+      if (disposed) return;
+      disposed = true;
+      running.unsubscribe();
+      demands.complete();
+      state.complete();
+    },
+  };
+}
+
+export type TokenEngine = ReturnType<typeof createTokenEngine>;

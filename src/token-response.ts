@@ -1,0 +1,62 @@
+import { jwtDecode } from 'jwt-decode';
+import { InvalidTokenResponseError } from './errors.js';
+import { Secret } from './secret.js';
+
+/** A validated token response, with expiry on the client's own clock. */
+export interface Session {
+  readonly accessToken: string;
+  readonly refreshToken: Secret;
+  /** When the auth call that produced it was sent (scheduler time, ms). */
+  readonly issuedAt: number;
+  /** issuedAt + the token's lifetime. */
+  readonly expiresAt: number;
+}
+
+const isPositiveFinite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+/**
+ * The lifetime in ms: `expires_in` where present, else the JWT's `exp - iat`.
+ * Only a lifetime is used, never the server's absolute times, so a client
+ * clock that is hours off changes nothing. Without `iat`, `exp` is compared
+ * with the client clock as a last resort.
+ */
+function lifetimeMs(body: Record<string, unknown>, accessToken: string, sentAt: number): number {
+  const expiresIn = body['expires_in'];
+  if (expiresIn !== undefined && expiresIn !== null) {
+    if (!isPositiveFinite(expiresIn)) throw new InvalidTokenResponseError('expires_in must be a positive number of seconds');
+    return expiresIn * 1000;
+  }
+  let claims: { exp?: unknown; iat?: unknown };
+  try {
+    claims = jwtDecode(accessToken);
+  } catch (cause) {
+    throw new InvalidTokenResponseError('expires_in is missing and the access token is not a JWT', { cause });
+  }
+  const { exp, iat } = claims;
+  if (!isPositiveFinite(exp)) throw new InvalidTokenResponseError('expires_in is missing and the access token has no exp claim');
+  const lifetime = isPositiveFinite(iat) ? (exp - iat) * 1000 : exp * 1000 - sentAt;
+  if (!isPositiveFinite(lifetime)) throw new InvalidTokenResponseError('the access token has already expired');
+  return lifetime;
+}
+
+/** Validates a token response; anything unusable is an InvalidTokenResponseError naming the field (never its value). */
+export function toSession(body: unknown, sentAt: number): Session {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidTokenResponseError('the body is not a JSON object');
+  }
+  const record = body as Record<string, unknown>;
+  const { token_type: tokenType, access_token: accessToken, refresh_token: refreshToken } = record;
+  if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
+    throw new InvalidTokenResponseError('token_type must be "Bearer"');
+  }
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new InvalidTokenResponseError('access_token must be a non-empty string');
+  }
+  if (typeof refreshToken !== 'string') throw new InvalidTokenResponseError('refresh_token must be a string');
+  return {
+    accessToken,
+    refreshToken: new Secret(refreshToken),
+    issuedAt: sentAt,
+    expiresAt: sentAt + lifetimeMs(record, accessToken, sentAt),
+  };
+}
