@@ -1,5 +1,5 @@
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
 import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
 
 describe('token engine (virtual time)', () => {
@@ -118,7 +118,7 @@ describe('token engine (virtual time)', () => {
 
   it('dispose() during a backoff wait sends nothing more', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const failing = cold('-#', undefined, Object.assign(new Error('down'), { status: 503 }));
+      const failing = cold<TokenResponse>('-#', undefined, Object.assign(new Error('down'), { status: 503 }));
       const never = cold('-(t|)', t(1));
       const { transport } = scriptedTransport({ login: [failing, never] });
       const auth = make(transport);

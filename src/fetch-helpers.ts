@@ -1,14 +1,12 @@
-import { defer, type Observable } from 'rxjs';
+import { defer, map, type Observable } from 'rxjs';
 import { authorizeWith } from './authorize.js';
 import { HttpError, ResponseParseError } from './errors.js';
 import { fetchObservable, headersToRecord, readBody } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import type { TokenEngine } from './token-engine.js';
 
-/** A first 401, caught to trigger the refresh-and-resend path. */
-class Unauthorized {
-  readonly status = 401;
-}
+/** Stands for a first 401: thrown to take the refresh-and-resend path, never seen by callers. */
+const unauthorized = Object.freeze({ status: 401 });
 
 /** Bodies that fetch can send twice; a stream is consumed by the first send. */
 function isResendable(body: unknown): boolean {
@@ -53,17 +51,21 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
         if (token !== null) headers.set('authorization', `Bearer ${token}`);
         // A Request is cloned for every attempt so that its body can be sent again.
         const target = isRequest(input) ? input.clone() : url;
-        return fetchObservable(options.fetch, target, url, { ...init, headers }, async (response) => {
-          if (response.status === 401 && !last) {
-            await response.body?.cancel();
-            throw new Unauthorized();
-          }
-          return read(response, url);
+        const sent = fetchObservable(options.fetch, target, url, { ...init, headers }, async (response) => {
+          if (response.status !== 401 || last) return read(response, url);
+          await response.body?.cancel();
+          return unauthorized;
         });
+        return sent.pipe(
+          map((value) => {
+            if (value === unauthorized) throw unauthorized;
+            return value as T;
+          }),
+        );
       };
       if (!options.tokenOrigins.has(new URL(url).origin)) return send(null, true);
       const canResend = retryOn401 && (isRequest(input) || isResendable(init.body));
-      return authorizeWith(engine, send, (error) => error instanceof Unauthorized, canResend);
+      return authorizeWith(engine, send, (error) => error === unauthorized, canResend);
     });
   }
 

@@ -1,0 +1,97 @@
+import type { Observable } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { createBearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+
+describe('authorize: the 401 path (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const t = (n: number) => ({ t: tokenResponse(n, 3600) });
+  const unauthorized = { status: 401, message: 'Unauthorized' };
+  const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
+    createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('N concurrent 401s cause one refresh, and every request is resent once with the new token', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const refresh = cold('--(t|)', t(2));
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = make(transport);
+      auth.token$.subscribe(); // logged in at 1
+      const sent: string[] = [];
+      const api = (token: string): Observable<string> => {
+        sent.push(token);
+        return token === 'access-1' ? cold('-#', undefined, unauthorized) : cold('-(x|)', { x: `ok with ${token}` });
+      };
+      for (let i = 0; i < 20; i++) {
+        expectObservable(auth.authorize(api), '10ms ^').toBe('14ms (x|)', { x: 'ok with access-2' });
+      }
+      expectSubscriptions(refresh.subscriptions).toBe('11ms ^-!');
+      expectObservable(auth.token$, '10ms ^ 10ms !').toBe('10ms an-b', { a: 'access-1', n: null, b: 'access-2' });
+      scheduler.schedule(() => {
+        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(sent.filter((token) => token === 'access-2').length).toBe(20);
+        auth.dispose();
+      }, 50);
+    });
+  });
+
+  it('resends a late 401 for an older token with the newer one, without another refresh', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const auth = make(transport);
+      const slow401 = (token: string) => (token === 'access-1' ? cold('20ms #', undefined, unauthorized) : cold('-(x|)', { x: token }));
+      expectObservable(auth.authorize(slow401), '2ms ^').toBe('24ms (x|)', { x: 'access-2' });
+      expectObservable(auth.refresh(), '5ms ^').toBe('6ms (b|)', { b: 'access-2' });
+      scheduler.schedule(() => {
+        expect(calls.refresh).toEqual(['refresh-1']);
+        auth.dispose();
+      }, 50);
+    });
+  });
+
+  it('hands a 401 that persists with the fresh token to the caller, after exactly one refresh', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const auth = make(transport);
+      const tries: string[] = [];
+      const always401 = (token: string) => (tries.push(token), cold('-#', undefined, unauthorized));
+      expectObservable(auth.authorize(always401)).toBe('----#', undefined, unauthorized);
+      scheduler.schedule(() => {
+        expect(tries).toEqual(['access-1', 'access-2']);
+        expect(calls.refresh.length).toBe(1);
+        auth.dispose();
+      }, 50);
+    });
+  });
+
+  it("passes other errors through untouched, and uses the caller's isUnauthorized", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const auth = make(transport);
+      const forbidden = { status: 403 };
+      expectObservable(auth.authorize(() => cold('-#', undefined, forbidden))).toBe('--#', undefined, forbidden);
+      const custom = (token: string) => (token === 'access-1' ? cold('-#', undefined, { code: 'EXPIRED' }) : cold('(x|)', { x: token }));
+      const isUnauthorized = (error: unknown) => (error as { code?: string }).code === 'EXPIRED';
+      expectObservable(auth.authorize(custom, { isUnauthorized }), '10ms ^').toBe('12ms (x|)', { x: 'access-2' });
+      scheduler.schedule(() => {
+        expect(calls.refresh.length).toBe(1);
+        auth.dispose();
+      }, 50);
+    });
+  });
+
+  it("with refreshOn: 'timer', a 401 goes straight to the caller", () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const auth = make(transport, { refreshOn: 'timer' });
+      expectObservable(auth.authorize(() => cold('-#', undefined, unauthorized))).toBe('--#', undefined, unauthorized);
+      scheduler.schedule(() => {
+        expect(calls.refresh.length).toBe(0);
+        auth.dispose();
+      }, 50);
+    });
+  });
+});

@@ -1,0 +1,135 @@
+import type { TestScheduler } from 'rxjs/testing';
+import { AuthError, createBearerAuth, HttpError, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
+import { backoffDelay } from '../src/backoff.js';
+import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+
+describe('retries and backoff (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const t = (n: number) => ({ t: tokenResponse(n) });
+  const http = (status: number, headers: Record<string, string> = {}) => new HttpError({ status, url: 'http://auth.test', headers });
+  const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
+    createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, ...extra, retry: { random: () => 0.5, ...extra.retry } });
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('computes full-jitter exponential delays capped at maxDelay', () => {
+    const options = { maxAttempts: 9, initialDelay: 500, maxDelay: 3000 };
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 0.999999 }))).toEqual([499, 999, 1999, 2999, 2999]);
+    expect(backoffDelay(3, { ...options, random: () => 0 })).toBe(0);
+  });
+
+  it('retries transient failures with growing delays, then succeeds', () => {
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const attempts = [cold<TokenResponse>('-#', undefined, http(503)), cold<TokenResponse>('-#', undefined, new Error('socket hang up')), cold('-(t|)', t(1))];
+      const { transport } = scriptedTransport({ login: [...attempts] });
+      const auth = make(transport);
+      expectObservable(auth.token$, '^ 800ms !').toBe('n 752ms a', { n: null, a: 'access-1' });
+      expectSubscriptions(attempts[1]!.subscriptions).toBe('251ms ^!'); // failed at 1, +250 (0.5 x 500)
+      expectSubscriptions(attempts[2]!.subscriptions).toBe('752ms ^!'); // failed at 252, +500 (0.5 x 1000)
+      scheduler.schedule(() => auth.dispose(), 900);
+    });
+  });
+
+  for (const [label, headers, retryAt] of [
+    ['Retry-After in seconds', { 'retry-after': '3' }, 3001],
+    ['Retry-After as an HTTP date', { 'retry-after': new Date(5000).toUTCString() }, 5000],
+    ["api.video's X-RateLimit-Retry-After", { 'x-ratelimit-retry-after': '2' }, 2001],
+  ] as const) {
+    it(`waits at least as long as ${label} asks`, () => {
+      scheduler.run(({ cold, expectSubscriptions }) => {
+        const second = cold('-(t|)', t(1));
+        const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, headers)), second] });
+        const auth = make(transport);
+        auth.token$.subscribe();
+        expectSubscriptions(second.subscriptions).toBe(`${retryAt}ms ^!`);
+        scheduler.schedule(() => auth.dispose(), 6000);
+      });
+    });
+  }
+
+  it('gives up at once when Retry-After exceeds maxDelay', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '3600' }))] });
+      const auth = make(transport);
+      expectObservable(auth.json('/videos')).toBe('-#', undefined, jasmine.objectContaining({ reason: 'rate-limited', status: 429 }));
+      scheduler.flush();
+      expect(calls.login.length).toBe(1);
+      auth.dispose();
+    });
+  });
+
+  it('does not retry a rejected API key', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(401))] });
+      const auth = make(transport);
+      expectObservable(auth.state$).toBe('ab', {
+        a: { status: 'authenticating' },
+        b: { status: 'error', error: jasmine.objectContaining({ reason: 'rejected', status: 401 }) },
+      });
+      scheduler.flush();
+      expect(calls.login.length).toBe(1);
+      auth.dispose();
+    });
+  });
+
+  it('falls back to one login when the refresh token is rejected', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({
+        login: [cold('-(t|)', t(1)), cold('-(t|)', t(3))],
+        refresh: [cold<TokenResponse>('-#', undefined, http(400))],
+      });
+      const auth = make(transport);
+      expectObservable(auth.token$, '^ 6000ms !').toBe('na 4998ms --b', { n: null, a: 'access-1', b: 'access-3' });
+      scheduler.schedule(() => {
+        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(calls.login.length).toBe(2);
+        auth.dispose();
+      }, 6500);
+    });
+  });
+
+  it('after the retries run out: error state, waiting requests fail, token$ goes on, and the next request tries again', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(502)), cold<TokenResponse>('-#', undefined, http(504)), cold('-(t|)', t(1))] });
+      const auth = make(transport, { retry: { maxAttempts: 2 } });
+      const ok = (token: string) => cold('(x|)', { x: token });
+      expectObservable(auth.token$, '^ 400ms !').toBe('n 300ms a', { n: null, a: 'access-1' });
+      expectObservable(auth.state$, '^ 400ms !').toBe('a 251ms b 47ms cd', {
+        a: { status: 'authenticating' },
+        b: { status: 'error', error: jasmine.objectContaining({ reason: 'unavailable', status: 504 }) },
+        c: { status: 'authenticating' },
+        d: { status: 'authenticated', expiresAt: 10_300 },
+      });
+      expectObservable(auth.authorize(ok)).toBe('252ms #', undefined, jasmine.any(AuthError));
+      expectObservable(auth.authorize(ok), '300ms ^').toBe('301ms (x|)', { x: 'access-1' });
+      scheduler.schedule(() => auth.dispose(), 500);
+    });
+  });
+
+  it('retries an invalid token response and reports it when it persists', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const bad = { token_type: 'Bearer', expires_in: 'soon', access_token: 'x', refresh_token: 'y' };
+      const { transport, calls } = scriptedTransport({ login: [0, 1, 2].map(() => cold('-(b|)', { b: bad as never })) });
+      const auth = make(transport, { retry: { maxAttempts: 3 } });
+      expectObservable(auth.json('/videos')).toBe('753ms #', undefined, jasmine.objectContaining({ reason: 'invalid-response' }));
+      scheduler.flush();
+      expect(calls.login.length).toBe(3);
+      auth.dispose();
+    });
+  });
+
+  it('cancels an auth call after requestTimeout and retries it', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const hanging = cold<TokenResponse>('-');
+      const second = cold('-(t|)', t(1));
+      const { transport } = scriptedTransport({ login: [hanging, second] });
+      const auth = make(transport, { requestTimeout: 1000 });
+      auth.token$.subscribe();
+      expectSubscriptions(hanging.subscriptions).toBe('^ 999ms !');
+      expectSubscriptions(second.subscriptions).toBe('1250ms ^!');
+      scheduler.schedule(() => auth.dispose(), 2000);
+    });
+  });
+});
