@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startApiVideoServer, type ApiVideoServer } from '../src/testing/api-video-server.js';
+
+const run = promisify(execFile);
+
+// What a user's script does with the built package: log in, call the API, dispose, and exit.
+const body = (load: string) => `
+  ${load}
+  const { createBearerAuth, AuthError, HttpError, InvalidTokenResponseError } = lib;
+  const { firstValueFrom } = rxjs;
+  const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: process.env.BASE_URL });
+  const names = [createBearerAuth, AuthError, HttpError, InvalidTokenResponseError].map((f) => typeof f);
+  firstValueFrom(auth.json('/videos')).then((page) => {
+    auth.dispose();
+    process.on('exit', () => console.log(JSON.stringify({ names, data: page.data, authError: new AuthError('rejected', 'x') instanceof Error })));
+  });
+`;
+
+describe('the built package', () => {
+  let server: ApiVideoServer;
+  beforeEach(async () => {
+    server = await startApiVideoServer();
+  });
+  afterEach(() => server.close());
+
+  const cases = [
+    ['import()', ['--input-type=module', '-e', body("const lib = await import('rx-bearer'); const rxjs = await import('rxjs');")]],
+    ['require()', ['-e', body("const lib = require('rx-bearer'); const rxjs = require('rxjs');")]],
+  ] as const;
+  for (const [how, args] of cases) {
+    it(`loads through ${how} in Node, works against the server, and lets the process exit after dispose()`, async () => {
+      const started = Date.now();
+      const { stdout } = await run(process.execPath, [...args], { env: { ...process.env, BASE_URL: server.url }, timeout: 15_000 });
+      expect(JSON.parse(stdout)).toEqual({ names: ['function', 'function', 'function', 'function'], data: [], authError: true });
+      expect(server.counts['POST /auth/api-key']).toBe(1);
+      // With a 3600 s token the refresh timer would hold the process for an hour: dispose() must release it.
+      expect(Date.now() - started).toBeLessThan(10_000);
+    }, 20_000);
+  }
+
+  it('passes publint and attw --pack (types resolve for ESM, CJS and bundlers)', async () => {
+    const publint = await run('npx', ['--no-install', 'publint', '--strict'], { timeout: 60_000 });
+    expect(publint.stdout).toContain('All good');
+    const attw = await run('npx', ['--no-install', 'attw', '--pack', '.', '--format', 'table-flipped'], { timeout: 60_000 });
+    expect(attw.stdout).toContain('No problems found');
+  }, 90_000);
+});

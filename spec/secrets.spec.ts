@@ -1,0 +1,71 @@
+import { inspect } from 'node:util';
+import { firstValueFrom } from 'rxjs';
+import { createBearerAuth, type AuthState, type BearerAuth } from '../src/index.js';
+import { startApiVideoServer, type ApiVideoServer } from '../src/testing/api-video-server.js';
+import { settleAll } from './helpers/http.js';
+
+const API_KEY = 'test-api-key';
+
+describe('secrets (API key, refresh tokens)', () => {
+  let server: ApiVideoServer;
+  const refreshTokens: string[] = [];
+  const seen: unknown[] = [];
+
+  /** A fetch that notes every refresh token the server hands out, so the scan knows what to look for. */
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    if (String(input).includes('/auth/') && response.ok) {
+      const body = (await response.clone().json()) as { refresh_token?: string };
+      if (body.refresh_token) refreshTokens.push(body.refresh_token);
+    }
+    return response;
+  };
+
+  const track = (auth: BearerAuth) => {
+    auth.state$.subscribe((state: AuthState) => seen.push(state, state.error));
+    return auth;
+  };
+
+  beforeEach(async () => {
+    server = await startApiVideoServer({ ttl: 3600 });
+  });
+  afterEach(() => server.close());
+
+  it('never appear in errors, states, logs of the server or printed objects, across failures', async () => {
+    const auth = track(createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, fetch: recordingFetch, retry: { maxAttempts: 2, initialDelay: 1 } }));
+    await firstValueFrom(auth.json('/videos'));
+    await firstValueFrom(auth.refresh());
+    server.revokeAll();
+    await settleAll([auth.json('/videos'), auth.json('/videos')]);
+    server.revokeAll({ refreshTokens: true });
+    await firstValueFrom(auth.json('/videos'));
+    server.fail('POST /auth/refresh', { status: 503, count: 2 });
+    seen.push(...(await settleAll([auth.refresh(), auth.json('/nowhere')])).reasons);
+    server.fail('POST /auth/refresh', { status: 400 });
+    server.fail('POST /auth/api-key', { status: 401 });
+    seen.push(...(await settleAll([auth.refresh()])).reasons);
+    seen.push(auth, auth.token$, auth.state$, server.log);
+    auth.dispose();
+    seen.push(...(await settleAll([auth.json('/videos')])).reasons);
+
+    const wrong = track(createBearerAuth({ apiKey: 'wrong-key-value', baseUrl: server.url }));
+    seen.push(...(await settleAll([wrong.json('/videos')])).reasons, wrong);
+    wrong.dispose();
+
+    expect(refreshTokens.length).toBeGreaterThanOrEqual(4);
+    expect(seen.filter((item) => item instanceof Error).length).toBeGreaterThanOrEqual(4);
+    const printed = seen.flatMap((item) => {
+      const texts = [String(item), inspect(item, { depth: Infinity, getters: true, showHidden: true })];
+      try {
+        texts.push(JSON.stringify(item) ?? '');
+      } catch {
+        /* circular structures cannot be stringified, and inspect covers them */
+      }
+      if (item instanceof Error) texts.push(item.message, item.stack ?? '');
+      return texts;
+    }).join('\n');
+    // Report which secret leaked, not the secret itself.
+    const secrets = [['the API key', API_KEY], ['the wrong API key', 'wrong-key-value'], ...refreshTokens.map((token, i) => [`refresh token #${i}`, token])];
+    for (const [name, secret] of secrets) expect(printed.includes(secret!)).withContext(`${name} leaked`).toBeFalse();
+  });
+});
