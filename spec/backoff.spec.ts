@@ -16,7 +16,7 @@ describe('retries and backoff (virtual time)', () => {
 
   it('computes full-jitter exponential delays capped at maxDelay', () => {
     const options = { maxAttempts: 9, initialDelay: 500, maxDelay: 3000 };
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 0.999999 }))).toEqual([499, 999, 1999, 2999, 2999]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 0.9 }))).toEqual([450, 900, 1800, 2700, 2700]);
     expect(backoffDelay(3, { ...options, random: () => 0 })).toBe(0);
   });
 

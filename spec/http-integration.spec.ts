@@ -104,6 +104,16 @@ describe('over real HTTP against the api.video-compatible server', () => {
     });
   }
 
+  it('resends a Request, body included, when the first attempt got a 401', async () => {
+    make();
+    await firstValueFrom(auth.json('/videos'));
+    server.revokeAll();
+    const request = new Request(`${server.url}/videos`, { method: 'POST', body: JSON.stringify({ title: 'from a Request' }) });
+    const video = await firstValueFrom(auth.json<{ title: string }>(request));
+    expect(video.title).toBe('from a Request');
+    expect(server.counts['POST /videos']).toBe(2);
+  });
+
   it("json() fails with an HttpError carrying api.video's problem details", async () => {
     make();
     const error = await firstValueFrom(auth.json('/no-such-route')).catch((caught: unknown) => caught);

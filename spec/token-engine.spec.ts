@@ -127,4 +127,39 @@ describe('token engine (virtual time)', () => {
       expectSubscriptions(never.subscriptions).toBe([]);
     });
   });
+  it('refreshes a token that lives longer than setTimeout allows (2^31 - 1 ms) exactly on time', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const thirtyDays = 30 * 24 * 3600;
+      const refresh = cold('-(t|)', t(2, thirtyDays));
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1, thirtyDays))], refresh: [refresh] });
+      // A scheduler that notes every delay asked of it: none may exceed what setTimeout accepts.
+      const delays: number[] = [];
+      const recording = {
+        now: () => scheduler.now(),
+        schedule: ((work, delay = 0, state) => (delays.push(delay), scheduler.schedule(work, delay, state))) as typeof scheduler.schedule,
+      };
+      const auth = make(transport, { scheduler: recording });
+      auth.token$.subscribe();
+      expectSubscriptions(refresh.subscriptions).toBe(`${thirtyDays * 1000 - 60_000}ms ^!`);
+      disposeAt(auth, thirtyDays * 1000);
+      scheduler.flush();
+      expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+    });
+  });
+
+  it('turns a transport that throws instead of returning an Observable into an AuthError', () => {
+    scheduler.run(({ expectObservable }) => {
+      const transport = {
+        login: () => {
+          throw new Error('transport bug');
+        },
+        refresh: () => {
+          throw new Error('transport bug');
+        },
+      };
+      const auth = make(transport, { retry: { maxAttempts: 1 } });
+      expectObservable(auth.json('/videos')).toBe('#', undefined, jasmine.objectContaining({ code: 'ERR_AUTH', reason: 'unavailable' }));
+      disposeAt(auth, 10);
+    });
+  });
 });

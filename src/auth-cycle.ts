@@ -1,13 +1,8 @@
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
 import { RetryAfterTooLong, retryTransient } from './backoff.js';
-import { AuthError, InvalidTokenResponseError, TimeoutError } from './errors.js';
+import { AuthError, InvalidTokenResponseError, TimeoutError, statusOf } from './errors.js';
 import type { ResolvedOptions, TokenResponse } from './options.js';
 import { toSession, type Session } from './token-response.js';
-
-const statusOf = (error: unknown): number | undefined => {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-};
 
 /** 400, 401 and 403 say "these credentials are no good": retrying cannot help. */
 const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error) ?? 0);

@@ -1,4 +1,5 @@
 import { catchError, switchMap, throwError, type Observable } from 'rxjs';
+import { statusOf } from './errors.js';
 import type { TokenEngine } from './token-engine.js';
 
 export interface AuthorizeOptions {
@@ -7,8 +8,7 @@ export interface AuthorizeOptions {
 }
 
 /** Matches HttpError, Angular's HttpErrorResponse, rxjs' AjaxError, axios errors' `status`. */
-export const hasStatus401 = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 401;
+export const hasStatus401 = (error: unknown): boolean => statusOf(error) === 401;
 
 /**
  * Runs `send` with a valid token. When it fails as unauthorized (and 401s

@@ -1,11 +1,7 @@
 import { retry as retryOperator, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { InvalidTokenResponseError, NetworkError, TimeoutError } from './errors.js';
+import { InvalidTokenResponseError, NetworkError, TimeoutError, statusOf } from './errors.js';
 import type { RetryOptions } from './options.js';
 
-const statusOf = (error: unknown): number | undefined => {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-};
 
 /**
  * Worth another try: no answer (network, timeout), a 5xx, 408 or 429, or a
@@ -33,8 +29,7 @@ export function retryAfterMs(error: unknown, now: number): number | undefined {
 
 /** Exponential backoff with full jitter: uniform in [0, min(maxDelay, initialDelay * 2^(n-1))). */
 export function backoffDelay(retryCount: number, { initialDelay, maxDelay, random }: Readonly<Required<RetryOptions>>): number {
-  const ceiling = Math.min(maxDelay, initialDelay * 2 ** (retryCount - 1));
-  return Math.floor(random() * ceiling);
+  return random() * Math.min(maxDelay, initialDelay * 2 ** (retryCount - 1));
 }
 
 /** Thrown out of the retry loop when the server asks to wait longer than maxDelay. */

@@ -2,7 +2,8 @@ import type { Observable } from 'rxjs';
 import { authorizeWith, hasStatus401, type AuthorizeOptions } from './authorize.js';
 import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
-import { createTokenEngine, type AuthState } from './token-engine.js';
+import type { AuthState } from './auth-state.js';
+import { createTokenEngine } from './token-engine.js';
 
 export interface BearerAuth {
   /** The current valid token, or null when there is none right now. A new subscriber gets the current value at once; the first one starts the login. */

@@ -123,3 +123,9 @@ export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error
   const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed)Error$/.test(error.name);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }
+
+/** The HTTP status an error carries, whoever made it (HttpError, Angular's HttpErrorResponse, AjaxError...). */
+export const statusOf = (error: unknown): number | undefined => {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+};

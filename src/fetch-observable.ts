@@ -24,7 +24,7 @@ export function fetchObservable<T>(
     let settled = false;
 
     Promise.resolve()
-      .then(() => fetchImpl(input, { ...init, signal: controller.signal }))
+      .then(() => (controller.signal.aborted ? Promise.reject(controller.signal.reason) : fetchImpl(input, { ...init, signal: controller.signal })))
       .then(read)
       .then(
         (value) => {

@@ -16,5 +16,5 @@ export {
 export type { BearerAuth } from './create-bearer-auth.js';
 export type { AuthorizeOptions } from './authorize.js';
 export type { AuthTransport, BearerAuthOptions, RefreshOn, RetryOptions, TokenResponse } from './options.js';
-export type { AuthState, AuthStatus } from './token-engine.js';
+export type { AuthState, AuthStatus } from './auth-state.js';
 export type { AuthFailureReason, RxBearerErrorCode } from './errors.js';

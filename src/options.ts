@@ -64,7 +64,8 @@ export interface BearerAuthOptions {
 export const DEFAULTS = {
   baseUrl: 'https://ws.api.video',
   refreshLeadTime: 60_000,
-  retry: { maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: Math.random },
+  // Math.random is looked up at each call, so a test's spy on it takes effect.
+  retry: { maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: () => Math.random() },
   requestTimeout: 10_000,
   refreshOn: 'both',
 } as const;

@@ -3,38 +3,10 @@ import {
   filter, map, merge, of, switchMap, take, tap, throwIfEmpty, type Observable,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
+import { toPublicState, sameState, type AuthState, type EngineState } from './auth-state.js';
 import { DisposedError, type AuthError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import { timerAt } from './timer-at.js';
-import type { Session } from './token-response.js';
-
-export type AuthStatus = 'idle' | 'authenticating' | 'authenticated' | 'refreshing' | 'error';
-
-/** What `state$` reports; it never holds a secret. */
-export interface AuthState {
-  readonly status: AuthStatus;
-  /** When the current token expires (scheduler time, ms since the epoch with the default scheduler). */
-  readonly expiresAt?: number;
-  /** Why the last login or refresh failed, while status is 'error'. */
-  readonly error?: AuthError;
-}
-
-interface EngineState {
-  readonly status: AuthStatus;
-  /** The token to send now, or null when there is none that is valid. */
-  readonly token: string | null;
-  /** The latest session: its refresh token outlives `token`. */
-  readonly session: Session | null;
-  readonly error?: AuthError;
-}
-
-const toPublicState = ({ status, session, error }: EngineState): AuthState => ({
-  status,
-  ...(session ? { expiresAt: session.expiresAt } : {}),
-  ...(error ? { error } : {}),
-});
-
-const sameState = (a: AuthState, b: AuthState) => a.status === b.status && a.expiresAt === b.expiresAt && a.error === b.error;
 
 /**
  * The token state machine. One auth cycle (login or refresh, with retries)
