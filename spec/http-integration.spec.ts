@@ -93,6 +93,7 @@ describe('over real HTTP against the api.video-compatible server', () => {
     ['a string', () => JSON.stringify({ title: 'resent' })],
     ['a Blob', () => new Blob([JSON.stringify({ title: 'resent' })])],
     ['an ArrayBuffer', () => new TextEncoder().encode(JSON.stringify({ title: 'resent' })).buffer],
+    ['a URLSearchParams', () => new URLSearchParams({ title: 'resent' })],
   ] as const) {
     it(`sends ${label} body again when the first attempt got a 401`, async () => {
       make();
@@ -103,6 +104,17 @@ describe('over real HTTP against the api.video-compatible server', () => {
       expect(server.log.filter((entry) => entry.method === 'POST' && entry.path === '/videos').map((entry) => entry.status)).toEqual([401, 201]);
     });
   }
+
+  it('sends a FormData body again when the first attempt got a 401', async () => {
+    make();
+    await firstValueFrom(auth.json('/videos'));
+    server.revokeAll();
+    const form = new FormData();
+    form.set('title', 'multipart');
+    const response = await firstValueFrom(auth.fetch('/videos', { method: 'POST', body: form }));
+    expect(response.status).toBe(201);
+    expect(server.log.filter((entry) => entry.method === 'POST' && entry.path === '/videos').map((entry) => entry.status)).toEqual([401, 201]);
+  });
 
   it('resends a Request, body included, when the first attempt got a 401', async () => {
     make();

@@ -60,6 +60,17 @@ export interface ApiVideoServer {
 
 const problem = (status: number, title: string) => JSON.stringify({ type: 'https://docs.api.video/reference', title, status });
 
+/** JSON or form-urlencoded fields; anything else (multipart included) counts as no fields. */
+function parseBody(text: string, contentType = ''): Record<string, unknown> {
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export async function startApiVideoServer(options: ApiVideoServerOptions = {}): Promise<ApiVideoServer> {
   const apiKeys = new Set(options.apiKeys ?? ['test-api-key']);
   const key = randomBytes(32);
@@ -129,12 +140,7 @@ export async function startApiVideoServer(options: ApiVideoServerOptions = {}): 
       });
     }
     if (res.destroyed) return;
-    let body: Record<string, unknown> = {};
-    try {
-      body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-    } catch {
-      /* a non-JSON body is treated as empty */
-    }
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
     const [status, text] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({ method: req.method ?? '', path: route.slice(route.indexOf(' ') + 1), status, hadAuthorization: req.headers.authorization !== undefined, ...(token ? { token } : {}) });
