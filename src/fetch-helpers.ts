@@ -1,7 +1,7 @@
 import { defer, map, type Observable } from 'rxjs';
 import { authorizeWith } from './authorize.js';
-import { HttpError, ResponseParseError } from './errors.js';
-import { fetchObservable, headersToRecord, readBody } from './fetch-observable.js';
+import { ResponseParseError } from './errors.js';
+import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import type { TokenEngine } from './token-engine.js';
 
@@ -21,11 +21,11 @@ function isResendable(body: unknown): boolean {
 
 const isRequest = (input: unknown): input is Request => typeof Request !== 'undefined' && input instanceof Request;
 
+/** The caller's headers: init's where given, else the Request's. */
+const headersOf = (input: string | URL | Request, init: RequestInit) => new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+
 async function readJson<T>(response: Response, url: string): Promise<T> {
-  if (!response.ok) {
-    const { status, statusText, headers } = response;
-    throw new HttpError({ status, statusText, url: response.url || url, body: await readBody(response), headers: headersToRecord(headers) });
-  }
+  if (!response.ok) throw toHttpError(response, url, await readBody(response));
   const text = await response.text();
   if (text === '') return undefined as T;
   try {
@@ -47,7 +47,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
     return defer(() => {
       const url = new URL(isRequest(input) ? input.url : input, `${options.baseUrl}/`).href;
       const send = (token: string | null, last: boolean) => {
-        const headers = new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+        const headers = headersOf(input, init);
         if (token !== null) headers.set('authorization', `Bearer ${token}`);
         // A Request is cloned for every attempt so that its body can be sent again.
         const target = isRequest(input) ? input.clone() : url;
@@ -72,7 +72,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   return {
     fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => request(input, init, (response) => response),
     json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> => {
-      const headers = new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+      const headers = headersOf(input, init);
       if (!headers.has('accept')) headers.set('accept', 'application/json');
       return request(input, { ...init, headers }, (response, url) => readJson<T>(response, url));
     },

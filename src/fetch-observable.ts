@@ -1,5 +1,5 @@
 import { Observable } from 'rxjs';
-import { NetworkError, isRxBearerError } from './errors.js';
+import { HttpError, NetworkError, isRxBearerError } from './errors.js';
 
 /**
  * One fetch as a cold Observable: each subscription sends the request once,
@@ -47,13 +47,13 @@ export function fetchObservable<T>(
   });
 }
 
-/** Response headers as a plain object with lower-case names. */
-export function headersToRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name.toLowerCase()] = value;
+/** The HttpError for a non-2xx answer whose body was read already. */
+export function toHttpError(response: Response, url: string, body: unknown): HttpError {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name.toLowerCase()] = value;
   });
-  return record;
+  return new HttpError({ status: response.status, statusText: response.statusText, url: response.url || url, body, headers });
 }
 
 /** The body as JSON where it parses, else as text (e.g. an HTML error page). */

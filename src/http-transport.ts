@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
-import { HttpError, InvalidTokenResponseError } from './errors.js';
-import { fetchObservable, headersToRecord, readBody } from './fetch-observable.js';
+import { InvalidTokenResponseError } from './errors.js';
+import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
 import type { AuthTransport, TokenResponse } from './options.js';
 
 /**
@@ -18,9 +18,7 @@ export function createHttpTransport({ baseUrl, fetch: fetchImpl }: { baseUrl: st
     };
     return fetchObservable(fetchImpl, url, url, init, async (response) => {
       const body = await readBody(response);
-      if (!response.ok) {
-        throw new HttpError({ status: response.status, statusText: response.statusText, url, body, headers: headersToRecord(response.headers) });
-      }
+      if (!response.ok) throw toHttpError(response, url, body);
       if (body === null || typeof body !== 'object') {
         throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
       }
