@@ -3,9 +3,9 @@
 // and a revocation. Ends by itself in about 12 s. A fuller demo comes later.
 import { Subscription, firstValueFrom, interval, take } from 'rxjs';
 import { createBearerAuth } from '../src/index.js';
-import { startApiVideoServer } from '../src/testing/api-video-server.js';
+import { createApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
-const server = await startApiVideoServer({ ttl: 4 });
+const server = await createApiVideoTestServer({ ttl: 4 });
 const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, refreshLeadTime: 1000 });
 const started = Date.now();
 const say = (lane: string, text: string) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${lane.padEnd(8)} ${text}`);

@@ -1,16 +1,16 @@
 import { firstValueFrom } from 'rxjs';
 import { createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
-import { startApiVideoServer, type ApiVideoServer } from '../src/testing/api-video-server.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 import { eventually, settleAll } from './helpers/http.js';
 
 describe('over real HTTP against the api.video-compatible server', () => {
-  let server: ApiVideoServer;
+  let server: ApiVideoTestServer;
   let auth: BearerAuth;
   const make = (options: Partial<BearerAuthOptions> = {}) =>
     (auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, retry: { initialDelay: 5 }, ...options }));
 
   beforeEach(async () => {
-    server = await startApiVideoServer();
+    server = await createApiVideoTestServer();
   });
   afterEach(async () => {
     auth?.dispose();
@@ -63,7 +63,7 @@ describe('over real HTTP against the api.video-compatible server', () => {
   });
 
   it('never sends the token to another origin, unless that origin is allowed', async () => {
-    const other = await startApiVideoServer();
+    const other = await createApiVideoTestServer();
     try {
       make();
       await firstValueFrom(auth.fetch(`${other.url}/videos`));
@@ -160,7 +160,7 @@ describe('over real HTTP against the api.video-compatible server', () => {
   it('reports an unreachable auth server as unavailable, with the network error as cause', async () => {
     const closed = server.url;
     await server.close();
-    server = await startApiVideoServer();
+    server = await createApiVideoTestServer();
     make({ baseUrl: closed, retry: { maxAttempts: 2, initialDelay: 1 } });
     const error = await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught);
     expect(error).toEqual(jasmine.objectContaining({ reason: 'unavailable', cause: jasmine.objectContaining({ code: 'ERR_NETWORK' }) }));

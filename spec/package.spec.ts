@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startApiVideoServer, type ApiVideoServer } from '../src/testing/api-video-server.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
 const run = promisify(execFile);
 
@@ -18,9 +18,9 @@ const body = (load: string) => `
 `;
 
 describe('the built package', () => {
-  let server: ApiVideoServer;
+  let server: ApiVideoTestServer;
   beforeEach(async () => {
-    server = await startApiVideoServer();
+    server = await createApiVideoTestServer();
   });
   afterEach(() => server.close());
 
@@ -36,6 +36,16 @@ describe('the built package', () => {
       expect(server.counts['POST /auth/api-key']).toBe(1);
       // With a 3600 s token the refresh timer would hold the process for an hour: dispose() must release it.
       expect(Date.now() - started).toBeLessThan(10_000);
+    }, 20_000);
+  }
+
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', "const t = await import('rx-bearer/testing'); const m = await import('rx-bearer/testing/marbles'); const s = await t.createApiVideoTestServer(); await s.close(); console.log(typeof m.createMarbleTransport, typeof m.tokenResponse, s.url.startsWith('http://127.0.0.1:'))"]],
+    ['require()', ['-e', "const t = require('rx-bearer/testing'); const m = require('rx-bearer/testing/marbles'); t.createApiVideoTestServer().then(async (s) => { await s.close(); console.log(typeof m.createMarbleTransport, typeof m.tokenResponse, s.url.startsWith('http://127.0.0.1:')); })"]],
+  ] as const) {
+    it(`loads rx-bearer/testing and rx-bearer/testing/marbles through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function true');
     }, 20_000);
   }
 

@@ -12,6 +12,10 @@ runner.addReporter({
     else if (result.status === 'failed') failed++;
   },
 });
-const result = await runner.execute(process.argv.slice(2));
+// Arguments: spec files to run (default: all), and --filter=REGEX on spec names.
+const args = process.argv.slice(2);
+const filter = args.find((arg) => arg.startsWith('--filter='))?.slice('--filter='.length);
+const files = args.filter((arg) => !arg.startsWith('--'));
+const result = await runner.execute(files.length ? files : undefined, filter);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = result.overallStatus === 'passed' ? 0 : 1;

@@ -1,13 +1,13 @@
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { createBearerAuth, type AuthState, type BearerAuth } from '../src/index.js';
-import { startApiVideoServer, type ApiVideoServer } from '../src/testing/api-video-server.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 import { settleAll } from './helpers/http.js';
 
 const API_KEY = 'test-api-key';
 
 describe('secrets (API key, refresh tokens)', () => {
-  let server: ApiVideoServer;
+  let server: ApiVideoTestServer;
   const refreshTokens: string[] = [];
   const seen: unknown[] = [];
 
@@ -27,7 +27,7 @@ describe('secrets (API key, refresh tokens)', () => {
   };
 
   beforeEach(async () => {
-    server = await startApiVideoServer({ ttl: 3600 });
+    server = await createApiVideoTestServer({ ttl: 3600 });
   });
   afterEach(() => server.close());
 

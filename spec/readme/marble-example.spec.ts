@@ -1,0 +1,25 @@
+import { map } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { createBearerAuth, type BearerAuth } from 'rx-bearer';
+import { createMarbleTransport } from 'rx-bearer/testing/marbles';
+
+// Your code: a status line that depends on token$.
+const signInStatus = (auth: BearerAuth) => auth.token$.pipe(map((token) => (token ? 'signed in' : 'signing in…')));
+
+describe('signInStatus', () => {
+  it('says "signing in…" until the login answers, and again when a refresh fails and the token expires', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run((helpers) => {
+      const transport = createMarbleTransport(helpers);
+      transport.answerLogin('---(t|)', { t: { token_type: 'Bearer', expires_in: 10, access_token: 'a', refresh_token: 'r' } });
+      transport.answerRefresh('-#', {}, { status: 503 });
+      const auth = createBearerAuth({ apiKey: 'test', transport, scheduler, retry: { maxAttempts: 1 } });
+
+      // Logged in at 3 ms; refresh at 5 s (half the 10 s lifetime) fails; the token expires at 10 s.
+      helpers.expectObservable(signInStatus(auth), '^ 10s !').toBe('w--s 9996ms w', { w: 'signing in…', s: 'signed in' });
+      helpers.flush();
+      expect(transport.calls).toEqual({ login: 1, refresh: 1 });
+      auth.dispose();
+    });
+  });
+});

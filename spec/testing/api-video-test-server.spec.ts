@@ -1,0 +1,160 @@
+import { jwtDecode } from 'jwt-decode';
+import type { TokenResponse } from '../../src/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+import { eventually } from '../helpers/http.js';
+
+describe('createApiVideoTestServer (the server contract)', () => {
+  let server: ApiVideoTestServer;
+  const post = (path: string, body: unknown) =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const login = async (apiKey = 'test-api-key') => (await post('/auth/api-key', { apiKey })).json() as Promise<TokenResponse>;
+  const videos = (token?: string) => fetch(`${server.url}/videos`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+
+  beforeEach(async () => {
+    server = await createApiVideoTestServer({ ttl: 1.5 });
+  });
+  afterEach(() => server.close());
+
+  it('listens on 127.0.0.1 with an ephemeral port', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('POST /auth/api-key returns a Bearer HS256 JWT living ttl seconds (fractions allowed) and a refresh token', async () => {
+    const body = await login();
+    expect(body).toEqual({ token_type: 'Bearer', expires_in: 1.5, access_token: jasmine.any(String), refresh_token: jasmine.any(String) });
+    const header = jwtDecode<{ alg: string }>(body.access_token, { header: true });
+    const claims = jwtDecode<{ iat: number; exp: number }>(body.access_token);
+    expect(header.alg).toBe('HS256');
+    expect(claims.exp - claims.iat).toBeCloseTo(1.5, 6);
+    expect(server.issued.has(body.access_token)).toBeTrue();
+  });
+
+  it('refuses a wrong API key, or every key after rejectApiKey(), with a 401 problem', async () => {
+    expect((await post('/auth/api-key', { apiKey: 'nope' })).status).toBe(401);
+    server.rejectApiKey();
+    const refused = await post('/auth/api-key', { apiKey: 'test-api-key' });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual(jasmine.objectContaining({ status: 401, title: jasmine.any(String) }));
+    server.rejectApiKey(false);
+    expect((await post('/auth/api-key', { apiKey: 'test-api-key' })).status).toBe(200);
+  });
+
+  it('accepts several API keys when given a list', async () => {
+    const multi = await createApiVideoTestServer({ apiKey: ['one', 'two'] });
+    try {
+      const statuses = await Promise.all(['one', 'two', 'three'].map(async (apiKey) => (await fetch(`${multi.url}/auth/api-key`, { method: 'POST', body: JSON.stringify({ apiKey }) })).status));
+      expect(statuses).toEqual([200, 200, 401]);
+    } finally {
+      await multi.close();
+    }
+  });
+
+  it('POST /auth/refresh trades a refresh token once: a second use is refused with 400', async () => {
+    const { refresh_token: refreshToken } = await login();
+    const first = await post('/auth/refresh', { refreshToken });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual(jasmine.objectContaining({ token_type: 'Bearer', refresh_token: jasmine.any(String) }));
+    expect((await post('/auth/refresh', { refreshToken })).status).toBe(400);
+    expect((await post('/auth/refresh', { refreshToken: 'made-up' })).status).toBe(400);
+  });
+
+  it('protects /videos: 401 without a valid token, 200 with one, 401 after revokeAll(), 404 elsewhere', async () => {
+    const { access_token: token, refresh_token: refreshToken } = await login();
+    expect((await videos()).status).toBe(401);
+    expect((await videos('not.a.jwt')).status).toBe(401);
+    expect((await videos(token)).status).toBe(200);
+    expect((await fetch(`${server.url}/nowhere`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    server.revokeAll();
+    expect((await videos(token)).status).toBe(401);
+    expect((await post('/auth/refresh', { refreshToken })).status).withContext('refresh tokens survive a plain revokeAll').toBe(200);
+    expect(server.unauthorized).toBe(3);
+  });
+
+  it('revokeAll({ refreshTokens: true }) invalidates refresh tokens too', async () => {
+    const { refresh_token: refreshToken } = await login();
+    server.revokeAll({ refreshTokens: true });
+    expect((await post('/auth/refresh', { refreshToken })).status).toBe(400);
+  });
+
+  it('issues tokens that expire after ttl (ttl 0: at once)', async () => {
+    server.ttl = 0;
+    const { access_token: token } = await login();
+    expect((await videos(token)).status).toBe(401);
+  });
+
+  it('POST /videos echoes the created video', async () => {
+    const { access_token: token } = await login();
+    const created = await fetch(`${server.url}/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ title: 'hello' }) });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({ videoId: jasmine.stringMatching(/^vi/), title: 'hello' });
+  });
+
+  it('injects status faults per route, count times, with Retry-After (seconds or date), raw bodies and headers', async () => {
+    server.fail('POST /auth/api-key', { status: 503, count: 2 });
+    server.fail('POST /auth/api-key', { status: 429, retryAfter: 7 });
+    server.fail('POST /auth/api-key', { status: 429, retryAfter: new Date(Date.UTC(2030, 0, 1)) });
+    server.fail('POST /auth/api-key', { status: 200, body: '<html>oops</html>', headers: { 'x-test': 'yes' } });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await post('/auth/api-key', { apiKey: 'test-api-key' }));
+    expect(answers.map((answer) => answer.status)).toEqual([503, 503, 429, 429, 200, 200]);
+    expect(answers[2]!.headers.get('retry-after')).toBe('7');
+    expect(answers[3]!.headers.get('retry-after')).toBe('Tue, 01 Jan 2030 00:00:00 GMT');
+    expect(await answers[4]!.text()).toBe('<html>oops</html>');
+    expect(answers[4]!.headers.get('x-test')).toBe('yes');
+    expect((await answers[5]!.json()).token_type).toBe('Bearer');
+  });
+
+  it('delays answers', async () => {
+    server.fail('GET /videos', { delay: 150 });
+    const started = performance.now();
+    await videos();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('resets a connection mid-body', async () => {
+    server.fail('POST /auth/api-key', { reset: true });
+    const response = await post('/auth/api-key', { apiKey: 'test-api-key' });
+    await expectAsync(response.text()).toBeRejected();
+  });
+
+  it('can hang until the client gives up, and counts the abandoned request', async () => {
+    server.fail('GET /videos', { hang: true });
+    await expectAsync(fetch(`${server.url}/videos`, { signal: AbortSignal.timeout(100) })).toBeRejected();
+    expect(await eventually(() => server.aborted === 1)).toBeTrue();
+  });
+
+  it('counts requests per route and logs them with secrets redacted', async () => {
+    const { access_token: token, refresh_token: refreshToken } = await login();
+    await post('/auth/refresh', { refreshToken });
+    await videos(token);
+    expect(server.counts).toEqual({ 'POST /auth/api-key': 1, 'POST /auth/refresh': 1, 'GET /videos': 1 });
+    expect(server.log.map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual(['POST /auth/api-key 200', 'POST /auth/refresh 200', 'GET /videos 200']);
+    expect(server.log[0]!.body).toEqual({ apiKey: '[redacted]' });
+    expect(server.log[1]!.body).toEqual({ refreshToken: '[redacted]' });
+    expect(server.log[2]).toEqual(jasmine.objectContaining({ token, hadAuthorization: true }));
+    expect(JSON.stringify(server.log)).not.toContain(refreshToken);
+    server.reset();
+    expect(server.counts).toEqual({});
+    expect(server.log).toEqual([]);
+  });
+
+  it('shifts iat/exp by clockSkew without changing validity', async () => {
+    const skewed = await createApiVideoTestServer({ clockSkew: -3 * 3600_000 });
+    try {
+      const body = (await (await fetch(`${skewed.url}/auth/api-key`, { method: 'POST', body: JSON.stringify({ apiKey: 'test-api-key' }) })).json()) as { access_token: string };
+      const { iat } = jwtDecode<{ iat: number }>(body.access_token);
+      expect(Date.now() / 1000 - iat).toBeGreaterThan(3 * 3600 - 60);
+      const list = await fetch(`${skewed.url}/videos`, { headers: { authorization: `Bearer ${body.access_token}` } });
+      expect(list.status).toBe(200);
+    } finally {
+      await skewed.close();
+    }
+  });
+
+  it('refuses connections after close()', async () => {
+    const { url } = server;
+    await server.close();
+    await expectAsync(fetch(`${url}/videos`)).toBeRejected();
+    server = await createApiVideoTestServer(); // for afterEach
+  });
+});

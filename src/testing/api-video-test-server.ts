@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
+import { createTokenIssuer } from './token-issuer.js';
+
+export interface ApiVideoTestServerOptions {
+  /** The API key(s) that POST /auth/api-key accepts. @default 'test-api-key' */
+  apiKey?: string | string[];
+  /** Access token lifetime in seconds; fractions allowed. Can be changed later through `server.ttl`. @default 3600 */
+  ttl?: number;
+  /** Shifts the `iat`/`exp` claims by this many ms, as a server whose clock is off would. @default 0 */
+  clockSkew?: number;
+}
+
+export interface LoggedRequest {
+  /** ms since the server started. */
+  readonly time: number;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  /** Whether an Authorization header arrived. */
+  readonly hadAuthorization: boolean;
+  /** The access token presented on an API route. */
+  readonly token?: string;
+  /** The parsed request body, with `apiKey` and `refreshToken` replaced by '[redacted]'. */
+  readonly body?: Record<string, unknown>;
+}
+
+/** Routes are 'METHOD /path', e.g. 'POST /auth/refresh'. */
+export type Route = 'POST /auth/api-key' | 'POST /auth/refresh' | 'GET /videos' | 'POST /videos' | (string & {});
+
+export interface ApiVideoTestServer {
+  /** http://127.0.0.1:PORT */
+  readonly url: string;
+  /** Requests per route, e.g. counts['POST /auth/refresh']; a route never called is absent. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** 401s sent on API routes (not on the auth routes). */
+  readonly unauthorized: number;
+  /** Requests whose client went away before they were answered. */
+  readonly aborted: number;
+  readonly log: readonly LoggedRequest[];
+  /** Every access token issued, to check that a client only ever used real ones. */
+  readonly issued: ReadonlySet<string>;
+  /** Lifetime in seconds of the tokens issued from now on. */
+  ttl: number;
+  /** Queues a fault for the next `count` requests on `route`. */
+  fail(route: Route, fault: Fault): void;
+  /** Invalidates every access token issued so far; refresh tokens too when asked. */
+  revokeAll(options?: { refreshTokens?: boolean }): void;
+  /** Makes POST /auth/api-key refuse every key (401) from now on, or accept them again with `false`. */
+  rejectApiKey(reject?: boolean): void;
+  /** Forgets counts, log and queued faults (tokens stay valid). */
+  reset(): void;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+const problem = (status: number, title: string) => JSON.stringify({ type: 'https://docs.api.video/reference', title, status });
+
+/** JSON or form-urlencoded fields; anything else (multipart included) counts as no fields. */
+function parseBody(text: string, contentType = ''): Record<string, unknown> {
+  if (contentType.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const redact = (body: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(body).map(([name, value]) => [name, /^(apiKey|refreshToken)$/.test(name) ? '[redacted]' : value]));
+
+/**
+ * Starts an api.video-compatible server on 127.0.0.1 (ephemeral port) for
+ * tests, demos and benchmarks: POST /auth/api-key, POST /auth/refresh,
+ * GET and POST /videos behind the bearer token.
+ */
+export async function createApiVideoTestServer(options: ApiVideoTestServerOptions = {}): Promise<ApiVideoTestServer> {
+  const apiKeys = new Set([options.apiKey ?? 'test-api-key'].flat());
+  const settings = { ttl: options.ttl ?? 3600, clockSkew: options.clockSkew ?? 0 };
+  const tokens = createTokenIssuer(settings);
+  const faults = createFaultQueue();
+  let counts: Record<string, number> = {};
+  let log: LoggedRequest[] = [];
+  const waits = new Set<() => void>();
+  const started = Date.now();
+  let unauthorized = 0;
+  let aborted = 0;
+  let keysRejected = false;
+
+  const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string] => {
+    if (route === 'POST /auth/api-key') {
+      const accepted = !keysRejected && typeof body['apiKey'] === 'string' && apiKeys.has(body['apiKey']);
+      return accepted ? [200, JSON.stringify(tokens.issue())] : [401, problem(401, 'The API key is invalid.')];
+    }
+    if (route === 'POST /auth/refresh') {
+      return tokens.redeem(body['refreshToken']) ? [200, JSON.stringify(tokens.issue())] : [400, problem(400, 'The refresh token is invalid.')];
+    }
+    if (!tokens.isValid(bearerOf(req))) {
+      unauthorized++;
+      return [401, problem(401, 'Unauthorized request.')];
+    }
+    if (route === 'GET /videos') return [200, JSON.stringify({ data: [], pagination: { currentPage: 1, itemsTotal: 0 } })];
+    if (route === 'POST /videos') return [201, JSON.stringify({ videoId: `vi${randomUUID().slice(0, 8)}`, ...body })];
+    return [404, problem(404, 'Not found.')];
+  };
+
+  /** Resolves after `ms`, or at close(), whichever is first. */
+  const wait = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => (clearTimeout(timer), waits.delete(done), resolve());
+      const timer = setTimeout(done, ms);
+      waits.add(done);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const route = `${req.method} ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`;
+    counts[route] = (counts[route] ?? 0) + 1;
+    let answering = false;
+    res.on('close', () => {
+      if (!answering) aborted++;
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
+    const fault = faults.take(route);
+    if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
+    if (fault?.delay) await wait(fault.delay);
+    if (res.destroyed) return;
+    const [status, text] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
+    const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
+    log.push({
+      time: Date.now() - started,
+      method: req.method ?? '',
+      path: route.slice(route.indexOf(' ') + 1),
+      status,
+      hadAuthorization: req.headers.authorization !== undefined,
+      ...(token ? { token } : {}),
+      ...(chunks.length ? { body: redact(body) } : {}),
+    });
+    answering = true;
+    const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+    if (fault?.reset) resetMidBody(res, status, headers, text);
+    else res.writeHead(status, headers).end(text);
+  };
+
+  const http = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const { port } = http.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get counts() {
+      return counts;
+    },
+    get unauthorized() {
+      return unauthorized;
+    },
+    get aborted() {
+      return aborted;
+    },
+    get log() {
+      return log;
+    },
+    issued: tokens.issued,
+    get ttl() {
+      return settings.ttl;
+    },
+    set ttl(seconds: number) {
+      settings.ttl = seconds;
+    },
+    fail: (route, fault) => faults.add(route, fault),
+    revokeAll: ({ refreshTokens = false } = {}) => tokens.revokeAll(refreshTokens),
+    rejectApiKey: (reject = true) => void (keysRejected = reject),
+    reset() {
+      counts = {};
+      log = [];
+      unauthorized = 0;
+      aborted = 0;
+      faults.clear();
+    },
+    close() {
+      waits.forEach((done) => done());
+      http.closeAllConnections();
+      return new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
