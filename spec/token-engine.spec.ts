@@ -162,4 +162,15 @@ describe('token engine (virtual time)', () => {
       disposeAt(auth, 10);
     });
   });
+  it('starts the refresh at once when the login answered after the planned refresh time', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      // A 10 s token whose login took 6 s: the refresh was due at 5 s.
+      const refresh = cold('-(t|)', t(2));
+      const { transport } = scriptedTransport({ login: [cold('6s (t|)', t(1))], refresh: [refresh] });
+      const auth = make(transport);
+      auth.token$.subscribe();
+      expectSubscriptions(refresh.subscriptions).toBe('6000ms ^!');
+      disposeAt(auth, 7000);
+    });
+  });
 });

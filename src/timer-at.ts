@@ -1,18 +1,25 @@
-import { Observable, defer, of, switchMap, timer, type SchedulerLike } from 'rxjs';
-
-/** setTimeout's limit: a longer delay would fire at once. */
-const MAX_TIMER_DELAY = 2 ** 31 - 1;
+import { defer, filter, repeat, take, timer, type Observable, type SchedulerLike } from 'rxjs';
 
 /**
- * Emits once when `scheduler.now()` reaches `time`. Long waits are cut into
- * pieces that setTimeout accepts, and each piece re-reads the clock, so a
- * token that lives for weeks is still refreshed on time.
+ * The longest single wait. Far below setTimeout's limit (2^31 - 1 ms, beyond
+ * which it fires at once), and short enough that the clock is read again
+ * every minute: timers run on a monotonic clock that stands still while a
+ * laptop sleeps, so after a wake-up the wall clock may say a token has
+ * expired long ago. Re-reading it each minute notices within a minute.
+ */
+export const MAX_WAIT = 60_000;
+
+/**
+ * Emits once when `scheduler.now()` reaches `time`, however far away or
+ * however the clock jumps. Waits are chained by resubscription (repeat), not
+ * nesting, so a token living for months costs no stack; a time already past
+ * still fires asynchronously, after the caller's current work.
  */
 export function timerAt(time: number, scheduler: SchedulerLike): Observable<unknown> {
-  return defer(() => {
-    const left = time - scheduler.now();
-    if (left <= 0) return of(0);
-    if (left <= MAX_TIMER_DELAY) return timer(left, scheduler);
-    return timer(MAX_TIMER_DELAY, scheduler).pipe(switchMap(() => timerAt(time, scheduler)));
-  });
+  const nextWait = () => Math.min(Math.max(time - scheduler.now(), 0), MAX_WAIT);
+  return defer(() => timer(nextWait(), scheduler)).pipe(
+    repeat(),
+    filter(() => scheduler.now() >= time),
+    take(1),
+  );
 }

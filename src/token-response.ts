@@ -24,6 +24,7 @@ function lifetimeMs(body: Record<string, unknown>, accessToken: string, sentAt: 
   const expiresIn = body['expires_in'];
   if (expiresIn !== undefined && expiresIn !== null) {
     if (!isPositiveFinite(expiresIn)) throw new InvalidTokenResponseError('expires_in must be a positive number of seconds');
+    if (!Number.isFinite(expiresIn * 1000)) throw new InvalidTokenResponseError('expires_in is too large');
     return expiresIn * 1000;
   }
   let claims: { exp?: unknown; iat?: unknown };
