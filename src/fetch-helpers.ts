@@ -1,12 +1,18 @@
-import { defer, map, type Observable } from 'rxjs';
+import { of, switchMap, throwError, type Observable } from 'rxjs';
 import { authorizeWith } from './authorize.js';
-import { ResponseParseError } from './errors.js';
+import { NetworkError, ResponseParseError } from './errors.js';
 import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
+import { MAX_REDIRECTS, followsRedirectsItself, nextHop } from './redirects.js';
+import { prepareRequest, type PreparedRequest } from './request-input.js';
 import type { TokenEngine } from './token-engine.js';
 
 /** Stands for a first 401: thrown to take the refresh-and-resend path, never seen by callers. */
 const unauthorized = Object.freeze({ status: 401 });
+const isUnauthorized = (value: unknown): value is typeof unauthorized => value === unauthorized;
+
+type Hop = { url: string; init: PreparedRequest['init'] };
+type Outcome<T> = typeof unauthorized | { next: Hop } | { value: T };
 
 /** Bodies that fetch can send twice; a stream is consumed by the first send. */
 function isResendable(body: unknown): boolean {
@@ -19,10 +25,15 @@ function isResendable(body: unknown): boolean {
   );
 }
 
-const isRequest = (input: unknown): input is Request => typeof Request !== 'undefined' && input instanceof Request;
-
-/** The caller's headers: init's where given, else the Request's. */
-const headersOf = (input: string | URL | Request, init: RequestInit) => new Headers(init.headers ?? (isRequest(input) ? input.headers : undefined));
+/** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
+async function discardBody(response: Response): Promise<void> {
+  try {
+    if (typeof response.body?.cancel === 'function') await response.body.cancel();
+    else await response.arrayBuffer();
+  } catch {
+    /* the body is not wanted anyway */
+  }
+}
 
 async function readJson<T>(response: Response, url: string): Promise<T> {
   if (!response.ok) throw toHttpError(response, url, await readBody(response));
@@ -36,45 +47,55 @@ async function readJson<T>(response: Response, url: string): Promise<T> {
 }
 
 /**
- * auth.fetch and auth.json. Relative URLs resolve against baseUrl; the token
- * goes only to baseUrl's origin and allowedOrigins, and a request elsewhere
- * is sent as it is, without starting the engine.
+ * auth.fetch and auth.json. The token goes only to baseUrl's origin and
+ * allowedOrigins, at every hop of a redirect too; a request elsewhere is sent
+ * as it is, without starting the engine.
  */
 export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions) {
   const retryOn401 = options.refreshOn !== 'timer';
+  const mayCarryToken = (url: string) => options.tokenOrigins.has(new URL(url).origin);
 
-  function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>): Observable<T> {
-    return defer(() => {
-      const url = new URL(isRequest(input) ? input.url : input, `${options.baseUrl}/`).href;
-      const send = (token: string | null, last: boolean) => {
-        const headers = headersOf(input, init);
-        if (token !== null) headers.set('authorization', `Bearer ${token}`);
-        // A Request is cloned for every attempt so that its body can be sent again.
-        const target = isRequest(input) ? input.clone() : url;
-        const sent = fetchObservable(options.fetch, target, url, { ...init, headers }, async (response) => {
-          if (response.status !== 401 || last) return read(response, url);
-          await response.body?.cancel();
-          return unauthorized;
-        });
-        return sent.pipe(
-          map((value) => {
-            if (value === unauthorized) throw unauthorized;
-            return value as T;
-          }),
-        );
-      };
-      if (!options.tokenOrigins.has(new URL(url).origin)) return send(null, true);
-      const canResend = retryOn401 && (isRequest(input) || isResendable(init.body));
-      return authorizeWith(engine, send, (error) => error === unauthorized, canResend);
-    });
+  function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
+    const prepared = prepareRequest(input, init, options.baseUrl);
+    return engine.bound(
+      prepared.pipe(
+        switchMap(({ url, init: first }) => {
+          if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
+          const followHere = followsRedirectsItself && (first.redirect ?? 'follow') === 'follow';
+
+          /** One hop; `last` says a 401 goes to the caller rather than to a refresh. */
+          const hop = ({ url: hopUrl, init: hopInit }: Hop, token: string | null, last: boolean, hops: number): Observable<T> => {
+            const headers = new Headers(hopInit.headers);
+            if (token !== null && mayCarryToken(hopUrl)) headers.set('authorization', `Bearer ${token}`);
+            else if (new URL(hopUrl).origin !== new URL(url).origin) headers.delete('authorization'); // as fetch does across origins
+            const sent = fetchObservable(options.fetch, hopUrl, { ...hopInit, headers, ...(followHere ? { redirect: 'manual' } : {}) }, async (response): Promise<Outcome<T>> => {
+              const next = followHere ? nextHop(response, hopUrl, hopInit) : undefined;
+              if (next && hops >= MAX_REDIRECTS) throw new NetworkError(hopUrl, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
+              // A 401 from a host the token did not go to says nothing about the token.
+              const refusedToken = response.status === 401 && token !== null && mayCarryToken(response.url || hopUrl);
+              if (next || (refusedToken && !last)) await discardBody(response);
+              if (next) return { next };
+              return refusedToken && !last ? unauthorized : { value: await read(response, hopUrl) };
+            });
+            return sent.pipe(
+              switchMap((outcome) => {
+                if (isUnauthorized(outcome)) return throwError(() => unauthorized);
+                return 'next' in outcome ? hop(outcome.next, token, last, hops + 1) : of(outcome.value);
+              }),
+            );
+          };
+
+          const send = (token: string | null, last: boolean) => hop({ url, init: first }, token, last, 0);
+          if (!mayCarryToken(url)) return send(null, true);
+          return authorizeWith(engine, send, isUnauthorized, retryOn401 && isResendable(first.body));
+        }),
+      ),
+    );
   }
 
   return {
     fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => request(input, init, (response) => response),
-    json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> => {
-      const headers = headersOf(input, init);
-      if (!headers.has('accept')) headers.set('accept', 'application/json');
-      return request(input, { ...init, headers }, (response, url) => readJson<T>(response, url));
-    },
+    json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> =>
+      request(input, init, (response, url) => readJson<T>(response, url), 'application/json'),
   };
 }

@@ -10,7 +10,6 @@ import { HttpError, NetworkError, isRxBearerError } from './errors.js';
  */
 export function fetchObservable<T>(
   fetchImpl: typeof fetch,
-  input: string | Request,
   url: string,
   init: RequestInit,
   read: (response: Response) => T | Promise<T>,
@@ -24,7 +23,7 @@ export function fetchObservable<T>(
     let settled = false;
 
     Promise.resolve()
-      .then(() => (controller.signal.aborted ? Promise.reject(controller.signal.reason) : fetchImpl(input, { ...init, signal: controller.signal })))
+      .then(() => (controller.signal.aborted ? Promise.reject(controller.signal.reason) : fetchImpl(url, { ...init, signal: controller.signal })))
       .then(read)
       .then(
         (value) => {

@@ -16,7 +16,7 @@ export function createHttpTransport({ baseUrl, fetch: fetchImpl }: { baseUrl: st
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(payload),
     };
-    return fetchObservable(fetchImpl, url, url, init, async (response) => {
+    return fetchObservable(fetchImpl, url, init, async (response) => {
       const body = await readBody(response);
       if (!response.ok) throw toHttpError(response, url, body);
       if (body === null || typeof body !== 'object') {

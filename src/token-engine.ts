@@ -1,6 +1,6 @@
 import {
-  BehaviorSubject, EMPTY, Subject, Subscription, catchError, defer, distinctUntilChanged, exhaustMap,
-  filter, map, merge, of, switchMap, take, tap, throwIfEmpty, type Observable,
+  BehaviorSubject, EMPTY, Observable, Subject, Subscription, catchError, defer, distinctUntilChanged, exhaustMap,
+  filter, map, merge, of, switchMap, take, tap, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
 import { toPublicState, sameState, type AuthState, type EngineState } from './auth-state.js';
@@ -19,6 +19,7 @@ export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
   const demands = new Subject<void>();
+  const disposing = new Subject<void>();
   const running = new Subscription();
   let started = false;
   let disposed = false;
@@ -86,6 +87,18 @@ export function createTokenEngine(options: ResolvedOptions) {
       return body();
     });
 
+  /**
+   * Ties a caller's request to this engine's life: after dispose() it fails
+   * with DisposedError at once, and a request under way is cancelled (its
+   * HTTP request aborted) and fails the same way.
+   */
+  const bound = <T>(source: Observable<T>): Observable<T> =>
+    new Observable<T>((subscriber) => {
+      if (disposed) return subscriber.error(new DisposedError());
+      subscriber.add(disposing.subscribe(() => subscriber.error(new DisposedError())));
+      subscriber.add(source.subscribe(subscriber));
+    });
+
   /** A valid token: at once when there is one, else after the (shared) cycle that gets one. */
   const getToken = (): Observable<string> =>
     guarded(() => {
@@ -133,12 +146,15 @@ export function createTokenEngine(options: ResolvedOptions) {
       return toPublicState(state.value);
     },
     getToken,
+    bound,
     renew,
     refresh,
     dispose(): void {
       if (disposed) return;
       disposed = true;
       running.unsubscribe();
+      disposing.next();
+      disposing.complete();
       demands.complete();
       state.complete();
     },

@@ -28,7 +28,7 @@ export interface LoggedRequest {
 }
 
 /** Routes are 'METHOD /path', e.g. 'POST /auth/refresh'. */
-export type Route = 'POST /auth/api-key' | 'POST /auth/refresh' | 'GET /videos' | 'POST /videos' | (string & {});
+export type Route = 'POST /auth/api-key' | 'POST /auth/refresh' | 'GET /videos' | 'POST /videos' | 'GET /redirect' | (string & {});
 
 export interface ApiVideoTestServer {
   /** http://127.0.0.1:PORT */
@@ -75,7 +75,8 @@ const redact = (body: Record<string, unknown>) =>
 /**
  * Starts an api.video-compatible server on 127.0.0.1 (ephemeral port) for
  * tests, demos and benchmarks: POST /auth/api-key, POST /auth/refresh,
- * GET and POST /videos behind the bearer token.
+ * GET and POST /videos behind the bearer token, and /redirect?to=URL&status=3xx
+ * (any method, unprotected; 302 unless status says otherwise) for checking where a client's token goes.
  */
 export async function createApiVideoTestServer(options: ApiVideoTestServerOptions = {}): Promise<ApiVideoTestServer> {
   const apiKeys = new Set([options.apiKey ?? 'test-api-key'].flat());
@@ -92,7 +93,13 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
 
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
-  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string] => {
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string, Record<string, string>?] => {
+    if (route.endsWith(' /redirect')) {
+      // An open redirect, for testing where a client's Authorization header goes.
+      const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to') ?? '/videos';
+      const status = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('status') ?? 302);
+      return [[301, 302, 303, 307, 308].includes(status) ? status : 302, '', { location: to }];
+    }
     if (route === 'POST /auth/api-key') {
       const accepted = !keysRejected && typeof body['apiKey'] === 'string' && apiKeys.has(body['apiKey']);
       return accepted ? [200, JSON.stringify(tokens.issue())] : [401, problem(401, 'The API key is invalid.')];
@@ -131,7 +138,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
     if (fault?.delay) await wait(fault.delay);
     if (res.destroyed) return;
-    const [status, text] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
+    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({
       time: Date.now() - started,
@@ -143,7 +150,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
-    const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+    const headers = { 'content-type': 'application/json', ...routeHeaders, ...faultHeaders(fault) };
     if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
   };
