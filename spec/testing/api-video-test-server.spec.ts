@@ -111,6 +111,18 @@ describe('createApiVideoTestServer (the server contract)', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('holds answers until a promise settles', async () => {
+    let release = () => {};
+    server.fail('GET /videos', { until: new Promise<void>((resolve) => (release = resolve)), count: 2 });
+    let answered = 0;
+    const both = Promise.all([videos(), videos()].map((request) => request.then(() => answered++)));
+    expect(await eventually(() => server.counts['GET /videos'] === 2)).toBeTrue();
+    expect(answered).toBe(0);
+    release();
+    await both;
+    expect(answered).toBe(2);
+  });
+
   it('resets a connection mid-body', async () => {
     server.fail('POST /auth/api-key', { reset: true });
     const response = await post('/auth/api-key', { apiKey: 'test-api-key' });

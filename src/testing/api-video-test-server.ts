@@ -42,6 +42,8 @@ export interface ApiVideoTestServer {
   readonly log: readonly LoggedRequest[];
   /** Every access token issued, to check that a client only ever used real ones. */
   readonly issued: ReadonlySet<string>;
+  /** Every refresh token issued, to check that none leaks into logs or errors. */
+  readonly issuedRefreshTokens: ReadonlySet<string>;
   /** Lifetime in seconds of the tokens issued from now on. */
   ttl: number;
   /** Queues a fault for the next `count` requests on `route`. */
@@ -116,11 +118,12 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     return [404, problem(404, 'Not found.')];
   };
 
-  /** Resolves after `ms`, or at close(), whichever is first. */
-  const wait = (ms: number) =>
+  /** Resolves after `ms` or when `until` settles, or at close(), whichever is first. */
+  const wait = (ms: number | undefined, until?: PromiseLike<unknown>) =>
     new Promise<void>((resolve) => {
       const done = () => (clearTimeout(timer), waits.delete(done), resolve());
-      const timer = setTimeout(done, ms);
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      if (until) Promise.resolve(until).then(done, done);
       waits.add(done);
     });
 
@@ -136,7 +139,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     const body = parseBody(Buffer.concat(chunks).toString('utf8'), req.headers['content-type']);
     const fault = faults.take(route);
     if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
-    if (fault?.delay) await wait(fault.delay);
+    if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
     if (res.destroyed) return;
     const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
@@ -174,6 +177,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       return log;
     },
     issued: tokens.issued,
+    issuedRefreshTokens: tokens.issuedRefreshTokens,
     get ttl() {
       return settings.ttl;
     },

@@ -8,6 +8,8 @@ export interface Fault {
   count?: number;
   /** Wait this long (ms) before answering. */
   delay?: number;
+  /** Hold the answer until this settles, e.g. to act while requests are certainly in flight. */
+  until?: PromiseLike<unknown>;
   /** Sets Retry-After: seconds, or a Date sent as an HTTP date. */
   retryAfter?: number | Date;
   /** The raw body to send with `status`, e.g. '<html>' or '{"access_tok'. @default a problem-details JSON */

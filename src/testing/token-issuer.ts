@@ -20,9 +20,11 @@ export function createTokenIssuer(settings: { ttl: number; clockSkew: number }) 
   const accessTokens = new Map<string, number>(); // jti -> expiry, ms on this machine's clock
   const refreshTokens = new Set<string>();
   const issued = new Set<string>();
+  const issuedRefreshTokens = new Set<string>();
 
   return {
     issued: issued as ReadonlySet<string>,
+    issuedRefreshTokens: issuedRefreshTokens as ReadonlySet<string>,
     issue(): IssuedTokens {
       const now = Date.now();
       const jti = randomUUID();
@@ -31,6 +33,7 @@ export function createTokenIssuer(settings: { ttl: number; clockSkew: number }) 
       const accessToken = signHs256({ iat: claimedNow, exp: claimedNow + settings.ttl, jti, sub: 'rx-bearer-test' }, key);
       const refreshToken = randomBytes(24).toString('base64url');
       refreshTokens.add(refreshToken);
+      issuedRefreshTokens.add(refreshToken);
       issued.add(accessToken);
       return { token_type: 'Bearer', expires_in: settings.ttl, access_token: accessToken, refresh_token: refreshToken };
     },
