@@ -1,0 +1,93 @@
+import { firstValueFrom } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { createBearerAuth, DisposedError, type BearerAuth, type TokenResponse } from '../../src/index.js';
+import { createApiVideoTestServer } from '../../src/testing/index.js';
+import { eventually } from '../helpers/http.js';
+import { createTestScheduler, scriptedTransport, tokenResponse } from '../helpers/marbles.js';
+
+describe('unsubscribing and disposing mid-flight', () => {
+  let scheduler: TestScheduler;
+  const t = (n: number) => ({ t: tokenResponse(n, 3600) });
+  /** Everything emitted after dispose() would land here. */
+  const recordAfter = (auth: BearerAuth, frame: () => number, disposedAt: number) => {
+    const late: unknown[] = [];
+    const note = (what: string) => () => frame() > disposedAt && late.push(what);
+    auth.token$.subscribe({ next: note('token'), error: note('error') });
+    auth.state$.subscribe({ next: note('state'), error: note('error') });
+    return late;
+  };
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('a refresh goes on when every request waiting for it unsubscribes, and its token is kept', () => {
+    scheduler.run(({ cold, expectSubscriptions, expectObservable }) => {
+      const refresh = cold('----(t|)', t(2));
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
+      auth.token$.subscribe();
+      scheduler.schedule(() => {
+        const waiting = Array.from({ length: 20 }, () => auth.refresh().subscribe());
+        scheduler.schedule(() => waiting.forEach((subscription) => subscription.unsubscribe()), 2);
+      }, 10);
+      expectSubscriptions(refresh.subscriptions).toBe('10ms ^---!');
+      expectObservable(auth.token$, '15ms ^ 1ms !').toBe('15ms b', { b: 'access-2' });
+      scheduler.schedule(() => {
+        expect(calls.refresh.length).toBe(1);
+        auth.dispose();
+      }, 20);
+    });
+  });
+
+  for (const [label, login, disposeAt, loginEnded] of [
+    ['during a login', '-----(t|)', 2, 2],
+    ['during a backoff wait', '-#', 100, 1],
+  ] as const) {
+    it(`dispose() ${label} cancels it, leaves no timer, and nothing is emitted after`, () => {
+      scheduler.run(({ cold }) => {
+        const answer = cold<TokenResponse>(login, t(1), { status: 503 });
+        const { transport } = scriptedTransport({ login: [answer] });
+        const auth = createBearerAuth({ apiKey: 'k', transport, scheduler, retry: { random: () => 0.5 } });
+        const late = recordAfter(auth, () => scheduler.now(), disposeAt);
+        scheduler.schedule(() => auth.dispose(), disposeAt);
+        scheduler.flush();
+        expect(scheduler.now()).withContext('no action was scheduled past dispose()').toBe(disposeAt);
+        expect(late).toEqual([]);
+        expect(answer.subscriptions.map((log) => log.unsubscribedFrame)).toEqual([loginEnded]);
+      });
+    });
+  }
+
+  it('dispose() during a refresh cancels it', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const refresh = cold('-----(t|)', t(2));
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
+      auth.token$.subscribe();
+      scheduler.schedule(() => auth.refresh().subscribe({ error: () => {} }), 10);
+      scheduler.schedule(() => auth.dispose(), 12);
+      expectSubscriptions(refresh.subscriptions).toBe('10ms ^-!');
+    });
+  });
+
+  it('dispose() during a request aborts it on the wire, fails it with DisposedError, and leaves no timer in the process', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const server = await createApiVideoTestServer();
+    const baseline = timers();
+    const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
+    try {
+      await firstValueFrom(auth.json('/videos'));
+      expect(timers()).toBeGreaterThan(baseline); // the refresh timer
+      server.fail('GET /videos', { hang: true });
+      const request = firstValueFrom(auth.json('/videos'));
+      expect(await eventually(() => server.counts['GET /videos'] === 2)).toBeTrue();
+      auth.dispose();
+      await expectAsync(request).toBeRejectedWith(jasmine.any(DisposedError));
+      expect(await eventually(() => server.aborted === 1)).toBeTrue();
+      expect(timers()).toBe(baseline);
+    } finally {
+      await server.close();
+    }
+  });
+});
