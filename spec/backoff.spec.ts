@@ -54,9 +54,10 @@ describe('retries and backoff (virtual time)', () => {
       const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '3600' }))] });
       const auth = make(transport);
       expectObservable(auth.json('/videos')).toBe('-#', undefined, jasmine.objectContaining({ reason: 'rate-limited', status: 429 }));
-      scheduler.flush();
-      expect(calls.login.length).toBe(1);
-      auth.dispose();
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(1);
+        auth.dispose();
+      }, 5000);
     });
   });
 
@@ -64,13 +65,14 @@ describe('retries and backoff (virtual time)', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(401))] });
       const auth = make(transport);
-      expectObservable(auth.state$).toBe('ab', {
+      expectObservable(auth.state$).toBe('ab 4998ms |', {
         a: { status: 'authenticating' },
         b: { status: 'error', error: jasmine.objectContaining({ reason: 'rejected', status: 401 }) },
-      });
-      scheduler.flush();
-      expect(calls.login.length).toBe(1);
-      auth.dispose();
+      }); // and nothing else until dispose() at 5 s: a rejected key is not retried by itself
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(1);
+        auth.dispose();
+      }, 5000);
     });
   });
 
@@ -114,9 +116,10 @@ describe('retries and backoff (virtual time)', () => {
       const { transport, calls } = scriptedTransport({ login: [0, 1, 2].map(() => cold('-(b|)', { b: bad as never })) });
       const auth = make(transport, { retry: { maxAttempts: 3 } });
       expectObservable(auth.json('/videos')).toBe('753ms #', undefined, jasmine.objectContaining({ reason: 'invalid-response' }));
-      scheduler.flush();
-      expect(calls.login.length).toBe(3);
-      auth.dispose();
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(3);
+        auth.dispose();
+      }, 5000);
     });
   });
 
@@ -130,6 +133,25 @@ describe('retries and backoff (virtual time)', () => {
       expectSubscriptions(hanging.subscriptions).toBe('^ 999ms !');
       expectSubscriptions(second.subscriptions).toBe('1250ms ^!');
       scheduler.schedule(() => auth.dispose(), 2000);
+    });
+  });
+  it('tries again by itself retry.maxDelay after the retries ran out, so token$ recovers without a request', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(1))] });
+      const auth = make(transport, { retry: { maxAttempts: 1, maxDelay: 30_000 } });
+      expectObservable(auth.token$, '^ 40s !').toBe('n 30001ms a', { n: null, a: 'access-1' }); // failed at 1, sent again at 30001, answered at 30002
+      scheduler.schedule(() => auth.dispose(), 50_000);
+    });
+  });
+
+  it('waits a longer Retry-After before trying again by itself', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const second = cold('-(t|)', t(1));
+      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '120' })), second] });
+      const auth = make(transport, { retry: { maxDelay: 30_000 } });
+      auth.token$.subscribe();
+      expectSubscriptions(second.subscriptions).toBe('120001ms ^!');
+      scheduler.schedule(() => auth.dispose(), 130_000);
     });
   });
 });

@@ -3,6 +3,7 @@ import {
   filter, map, merge, of, switchMap, take, tap, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
+import { retryAfterMs } from './backoff.js';
 import { toPublicState, sameState, type AuthState, type EngineState } from './auth-state.js';
 import { DisposedError, type AuthError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -59,11 +60,27 @@ export function createTokenEngine(options: ResolvedOptions) {
     }),
   );
 
+  /**
+   * After a cycle fails for a passing reason (not a rejected API key), try
+   * again after retry.maxDelay (or a longer Retry-After), so that an app
+   * that only shows token$ recovers from an outage without a request.
+   */
+  const recovery = state.pipe(
+    map((s) => (s.status === 'error' ? s.error : undefined)),
+    distinctUntilChanged(),
+    switchMap((error) => {
+      if (!error || error.reason === 'rejected') return EMPTY;
+      const wait = Math.max(options.retry.maxDelay, retryAfterMs(error.cause, scheduler.now()) ?? 0);
+      return timerAt(scheduler.now() + wait, scheduler).pipe(tap(demand));
+    }),
+  );
+
   const start = () => {
     if (started || disposed) return;
     started = true;
     running.add(demands.pipe(exhaustMap(cycle)).subscribe());
     running.add(timers.subscribe());
+    running.add(recovery.subscribe());
     demand();
   };
 
