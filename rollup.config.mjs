@@ -38,4 +38,17 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
     ],
   },
+  {
+    // The CLI uses the package through its public entry, like any user.
+    input: { cli: 'src/cli/main.ts' },
+    external: [...external, 'rx-bearer'],
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/cli/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: ['node'] },
+      }),
+    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node' },
+  },
 ];

@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+import { eventually } from '../helpers/http.js';
+
+const API_KEY = 'cli-secret-api-key-7d2e';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI (dist/cli.mjs, the package's bin) with a bounded lifetime. */
+function cli(args: string[], env: Record<string, string | undefined> = { APIVIDEO_API_KEY: API_KEY }, onStart?: (child: ReturnType<typeof spawn>) => void): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['dist/cli.mjs', ...args], { env: { PATH: process.env['PATH'], ...env }, timeout: 20_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+describe('the rx-bearer CLI (built, against the test server)', () => {
+  let server: ApiVideoTestServer;
+  const runs: Run[] = [];
+  const run = async (...args: Parameters<typeof cli>) => {
+    const result = await cli(...args);
+    runs.push(result);
+    return result;
+  };
+
+  beforeEach(async () => {
+    server = await createApiVideoTestServer({ apiKey: API_KEY });
+  });
+  afterEach(async () => {
+    for (const { stdout, stderr } of runs.splice(0)) {
+      expect(stdout + stderr).withContext('the API key must never be printed').not.toContain(API_KEY);
+    }
+    await server.close();
+  });
+
+  it('token prints the access token alone, and it works on GET /videos', async () => {
+    const { code, stdout, stderr } = await run(['token', '--base-url', server.url]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    const list = await fetch(`${server.url}/videos`, { headers: { authorization: `Bearer ${stdout.trim()}` } });
+    expect(list.status).toBe(200);
+  });
+
+  it('reads the key from --api-key-file', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'rx-bearer-')), 'key');
+    await writeFile(file, `${API_KEY}\n`);
+    const { code, stdout } = await run(['token', '--base-url', server.url, '--api-key-file', file], {});
+    expect(code).toBe(0);
+    expect(server.issued.has(stdout.trim())).toBeTrue();
+  });
+
+  it('token --json prints the response with expires_at, and the refresh token only when asked', async () => {
+    const plain = JSON.parse((await run(['token', '--json', '--base-url', server.url])).stdout) as Record<string, unknown>;
+    expect(plain).toEqual({ token_type: 'Bearer', expires_in: 3600, access_token: jasmine.any(String), expires_at: jasmine.any(String) });
+    const expiresAt = Date.parse(plain['expires_at'] as string);
+    expect(Math.abs(expiresAt - (Date.now() + 3600_000))).toBeLessThan(60_000);
+    const full = JSON.parse((await run(['token', '--json', '--include-refresh-token', '--base-url', server.url])).stdout) as Record<string, unknown>;
+    expect(server.issuedRefreshTokens.has(full['refresh_token'] as string)).toBeTrue();
+  });
+
+  it('watch prints JSON lines through at least two refreshes and stops on SIGTERM within 1 s', async () => {
+    server.ttl = 1.2; // refreshed every 0.6 s (half the lifetime)
+    let stoppedAt = 0;
+    const result = await cli(['watch', '--base-url', server.url], undefined, (child) => {
+      void eventually(() => (server.counts['POST /auth/refresh'] ?? 0) >= 2, 10_000).then(() => {
+        stoppedAt = Date.now();
+        child.kill('SIGTERM');
+      });
+    });
+    runs.push(result);
+    expect(Date.now() - stoppedAt).toBeLessThan(1000);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n').map((text) => JSON.parse(text) as Record<string, unknown>);
+    expect(lines.filter((entry) => entry['event'] === 'state' && entry['status'] === 'refreshing').length).toBeGreaterThanOrEqual(2);
+    expect(lines.filter((entry) => entry['event'] === 'token' && entry['has_token']).length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((entry) => typeof entry['time'] === 'string' && 'expires_at' in entry && !('token' in entry))).toBeTrue();
+  });
+
+  it('watch --show-token includes the token, and a rejected key ends watch with code 3', async () => {
+    server.rejectApiKey();
+    const { code, stderr, stdout } = await run(['watch', '--show-token', '--base-url', server.url]);
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/^rx-bearer: The API key was rejected \(HTTP 401\)\n$/);
+    expect(stdout).toContain('"status":"error"');
+    server.rejectApiKey(false);
+    const shown = cli(['watch', '--show-token', '--base-url', server.url], undefined, (child) => {
+      void eventually(() => server.issued.size === 1).then(() => setTimeout(() => child.kill('SIGINT'), 100));
+    });
+    const watched = await shown;
+    runs.push(watched);
+    expect(watched.stdout).toContain(`"token":"${[...server.issued][0]}"`);
+  });
+
+  it('request sends one call and prints the body, across a revocation too', async () => {
+    const first = await run(['request', '/videos', '--base-url', server.url]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual(jasmine.objectContaining({ data: [] }));
+    const created = await run(['request', '/videos', '--data', '{"title":"from the shell"}', '--base-url', server.url]);
+    expect(JSON.parse(created.stdout)).toEqual(jasmine.objectContaining({ title: 'from the shell' }));
+    server.revokeAll({ refreshTokens: true });
+    server.fail('GET /videos', { status: 401 }); // the first attempt is refused: one refresh, then the resend succeeds
+    const after = await run(['request', '/videos', '--base-url', server.url]);
+    expect(after.code).toBe(0);
+    expect(server.counts['GET /videos']).toBe(3);
+  });
+
+  it('request exits 5 and prints the problem body for a non-2xx answer', async () => {
+    const { code, stdout, stderr } = await run(['request', '/nowhere', '--base-url', server.url]);
+    expect(code).toBe(5);
+    expect(JSON.parse(stdout)).toEqual(jasmine.objectContaining({ status: 404 }));
+    expect(stderr).toMatch(/^rx-bearer: HTTP 404 .*\/nowhere\n$/);
+  });
+
+  const errors: Array<[string, () => Parameters<typeof cli>, number, RegExp]> = [
+    ['a missing key', () => [['token', '--base-url', server.url], {}], 2, /^rx-bearer: no API key: set APIVIDEO_API_KEY or pass --api-key-file PATH\n$/],
+    ['an unreadable key file', () => [['token', '--api-key-file', '/nonexistent/key'], {}], 2, /^rx-bearer: cannot read the API key file \/nonexistent\/key\n$/],
+    ['a plain --api-key flag', () => [['token', `--api-key=${API_KEY}`]], 2, /^rx-bearer: --api-key is not accepted .*\n$/],
+    ['an unknown flag', () => [['token', '--colour']], 2, /^rx-bearer: Unknown option '--colour'.*\n$/],
+    ['an unknown command', () => [['login']], 2, /^rx-bearer: unknown command "login".*\n$/],
+    ['invalid --data', () => [['request', '/videos', '--data', '{nope']], 2, /^rx-bearer: --data must be valid JSON\n$/],
+    ['a plain-http base URL', () => [['token', '--base-url', 'http://api.example.com']], 2, /^rx-bearer: --base-url must be https .*\n$/],
+    ['a rejected key', () => [['token', '--base-url', server.url], { APIVIDEO_API_KEY: 'wrong-key' }], 3, /^rx-bearer: The API key was rejected \(HTTP 401\)\n$/],
+    ['an unreachable server', () => [['token', '--base-url', 'http://127.0.0.1:9']], 4, /^rx-bearer: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:9\/auth\/api-key\n$/],
+  ];
+  for (const [label, args, exitCode, message] of errors) {
+    it(`exits ${exitCode} with one line on stderr for ${label}`, async () => {
+      const { code, stdout, stderr } = await run(...args());
+      expect(code).toBe(exitCode);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(message);
+    });
+  }
+
+  it('documents every exit code in --help', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    for (const exitCode of [0, 1, 2, 3, 4, 5]) expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, 'm'));
+    expect(stdout).toContain('curl -H "Authorization: Bearer $(npx rx-bearer token)"');
+  });
+});

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createBearerAuth, createHttpTransport, isRxBearerError, type AuthError, type AuthTransport, type TokenResponse } from 'rx-bearer';
+import { firstValueFrom, tap } from 'rxjs';
+import { parseCliArgs, type CliArgs } from './args.js';
+import { CliError, EXIT, HELP } from './usage.js';
+import { watch } from './watch.js';
+
+// dist/cli.mjs sits one folder below package.json.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+// A shell user waits: fail within a few seconds rather than the library's patient defaults.
+const retry = { maxAttempts: 3, initialDelay: 200, maxDelay: 2000 };
+
+async function apiKeyOf(args: CliArgs): Promise<string> {
+  if (args.apiKeyFile) {
+    const text = await readFile(args.apiKeyFile, 'utf8').catch(() => {
+      throw new CliError(`cannot read the API key file ${args.apiKeyFile}`, EXIT.usage);
+    });
+    if (text.trim() === '') throw new CliError(`the API key file ${args.apiKeyFile} is empty`, EXIT.usage);
+    return text.trim();
+  }
+  const fromEnv = process.env['APIVIDEO_API_KEY']?.trim();
+  if (!fromEnv) throw new CliError('no API key: set APIVIDEO_API_KEY or pass --api-key-file PATH', EXIT.usage);
+  return fromEnv;
+}
+
+/** Creates the client; a bad --base-url is a usage error. */
+function connect(args: CliArgs, apiKey: string, transport?: AuthTransport) {
+  try {
+    return createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, ...(transport ? { transport } : {}) });
+  } catch (error) {
+    throw new CliError((error as Error).message.replace('"baseUrl" option', '--base-url'), EXIT.usage);
+  }
+}
+
+async function token(args: CliArgs, apiKey: string): Promise<void> {
+  // The library keeps refresh tokens to itself; --json needs the raw response, so the transport hands it over.
+  let response: TokenResponse | undefined;
+  const http = createHttpTransport({ baseUrl: args.baseUrl });
+  const transport: AuthTransport = {
+    login: (key) => http.login(key).pipe(tap((answer) => (response = answer))),
+    refresh: (refreshToken) => http.refresh(refreshToken).pipe(tap((answer) => (response = answer))),
+  };
+  const auth = connect(args, apiKey, transport);
+  try {
+    const accessToken = await firstValueFrom(auth.refresh());
+    if (!args.json) return void process.stdout.write(`${accessToken}\n`);
+    const { expiresAt } = await firstValueFrom(auth.state$);
+    const { refresh_token: refreshToken, ...rest } = response!;
+    const output = { ...rest, ...(args.includeRefreshToken ? { refresh_token: refreshToken } : {}), expires_at: new Date(expiresAt!).toISOString() };
+    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+  } finally {
+    auth.dispose();
+  }
+}
+
+async function request(args: CliArgs, apiKey: string): Promise<void> {
+  const auth = connect(args, apiKey);
+  const method = args.method ?? (args.data === undefined ? 'GET' : 'POST');
+  const body = args.data === undefined ? {} : { body: args.data, headers: { 'content-type': 'application/json' } };
+  try {
+    const response = await firstValueFrom(auth.fetch(args.path!, { method, ...body }));
+    const text = await response.text();
+    process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
+    if (!response.ok) throw new CliError(`HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(), EXIT.httpError);
+  } finally {
+    auth.dispose();
+  }
+}
+
+/** One line for any failure, and the exit code that goes with it. */
+function describe(error: unknown): [string, number] {
+  if (error instanceof CliError) return [error.message, error.exitCode];
+  if (isRxBearerError(error, 'ERR_AUTH')) {
+    const { reason, message } = error as AuthError;
+    return [message, reason === 'rejected' ? EXIT.rejected : EXIT.unavailable];
+  }
+  if (isRxBearerError(error)) return [error.message, EXIT.unavailable];
+  return [`unexpected failure: ${(error as Error)?.message ?? String(error)}`, EXIT.failure];
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.command === 'help') return void process.stdout.write(HELP), EXIT.ok;
+    if (args.command === 'version') return void process.stdout.write(`${version}\n`), EXIT.ok;
+    const apiKey = await apiKeyOf(args);
+    if (args.command === 'token') await token(args, apiKey);
+    else if (args.command === 'request') await request(args, apiKey);
+    else return await watch(connect(args, apiKey), args.showToken);
+    return EXIT.ok;
+  } catch (error) {
+    const [message, code] = describe(error);
+    process.stderr.write(`rx-bearer: ${message}\n`);
+    return code;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
