@@ -7,6 +7,7 @@ import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const external = [/^rxjs(\/|$)/, 'jwt-decode', 'cross-fetch', /^node:/];
+const angularExternal = [...external, 'rx-bearer', /^@angular\//];
 const input = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
@@ -50,5 +51,31 @@ export default [
       }),
     ],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node' },
+  },
+  {
+    // rx-bearer/angular imports the core through 'rx-bearer', so an app and
+    // its interceptor share one copy (one engine, one set of error classes).
+    input: { angular: 'src/angular/index.ts' },
+    external: angularExternal,
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/angular/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: [] },
+      }),
+    ],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
+  },
+  {
+    input: { angular: 'src/angular/index.ts' },
+    external: angularExternal,
+    plugins: [dts({ compilerOptions: { types: [] } })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
+    ],
   },
 ];

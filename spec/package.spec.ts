@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
@@ -48,6 +49,23 @@ describe('the built package', () => {
       expect(stdout.trim()).toBe('function function true');
     }, 20_000);
   }
+
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', "await import('@angular/compiler'); const a = await import('rx-bearer/angular'); console.log(typeof a.provideBearerAuth, typeof a.bearerInterceptor, typeof a.injectBearerAuth)"]],
+    ['require()', ['-e', "require('@angular/compiler'); const a = require('rx-bearer/angular'); console.log(typeof a.provideBearerAuth, typeof a.bearerInterceptor, typeof a.injectBearerAuth)"]],
+  ] as const) {
+    it(`loads rx-bearer/angular through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function function');
+    }, 20_000);
+  }
+
+  it('keeps Angular out of the core entry: a Node user installs no Angular', async () => {
+    for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
+      expect(await readFile(file, 'utf8')).not.toMatch(/from '@angular|require\('@angular/);
+    }
+    expect(await readFile('dist/angular.mjs', 'utf8')).toMatch(/from 'rx-bearer'/); // one shared core, not a copy
+  });
 
   it('passes publint and attw --pack (types resolve for ESM, CJS and bundlers)', async () => {
     const publint = await run('npx', ['--no-install', 'publint', '--strict'], { timeout: 60_000 });

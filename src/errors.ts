@@ -11,7 +11,8 @@ export type RxBearerErrorCode =
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'
   | 'ERR_RESPONSE_PARSE'
-  | 'ERR_DISPOSED';
+  | 'ERR_DISPOSED'
+  | 'ERR_SERVER_RENDERING';
 
 /** Base class of every error rx-bearer produces. */
 export class RxBearerError extends Error {
@@ -114,13 +115,21 @@ export class DisposedError extends RxBearerError {
   }
 }
 
+/** rx-bearer/angular does not authenticate while rendering on the server unless told to (startOnServer). */
+export class ServerRenderingError extends RxBearerError {
+  override name = 'ServerRenderingError';
+  constructor() {
+    super('ERR_SERVER_RENDERING', 'rx-bearer does not authenticate while rendering on the server; pass startOnServer: true to provideBearerAuth() to allow it');
+  }
+}
+
 /**
  * True for any rx-bearer error (optionally with a given code), also when two
  * copies of the package are loaded (ESM and CJS) and `instanceof` fails.
  */
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
   if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
-  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed)Error$/.test(error.name);
+  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed|ServerRendering)Error$/.test(error.name);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }
 

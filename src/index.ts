@@ -9,6 +9,7 @@ export {
   NetworkError,
   ResponseParseError,
   RxBearerError,
+  ServerRenderingError,
   TimeoutError,
   isRxBearerError,
 } from './errors.js';
