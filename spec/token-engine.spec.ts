@@ -173,4 +173,20 @@ describe('token engine (virtual time)', () => {
       disposeAt(auth, 7000);
     });
   });
+  it('lets code that reacts to a new token (even synchronously) start the next refresh at once', () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const refresh = cold('-(t|)', t(2));
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const auth = make(transport);
+      let asked = false;
+      auth.state$.subscribe((state) => {
+        if (state.status === 'authenticated' && !asked) {
+          asked = true;
+          auth.refresh().subscribe();
+        }
+      });
+      expectSubscriptions(refresh.subscriptions).toBe('-^!');
+      disposeAt(auth, 10);
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import {
-  BehaviorSubject, EMPTY, Observable, Subject, Subscription, catchError, defer, distinctUntilChanged, exhaustMap,
+  BehaviorSubject, EMPTY, Observable, Subject, Subscription, defer, distinctUntilChanged,
   filter, map, merge, of, switchMap, take, tap, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
@@ -11,22 +11,21 @@ import { timerAt } from './timer-at.js';
 
 /**
  * The token state machine. One auth cycle (login or refresh, with retries)
- * runs at a time: every demand while it runs joins it (exhaustMap), which is
- * how N concurrent 401s and the timer share one refresh. Each new session
+ * runs at a time: every demand while it runs joins it, which is how N
+ * concurrent 401s, refresh() and the timer share one refresh. Each new session
  * arms its refresh and expiry timers (switchMap: a newer session cancels the
  * older timers). Nothing starts before the first use.
  */
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
-  const demands = new Subject<void>();
   const disposing = new Subject<void>();
   const running = new Subscription();
+  let cycle: Subscription | null = null;
   let started = false;
   let disposed = false;
 
   const update = (patch: Partial<EngineState>) => state.next({ ...state.value, ...patch });
-  const demand = () => demands.next();
 
   /** Drops the token once its expiry has passed, even if its timer is late (a laptop that slept). */
   const dropExpiredToken = () => {
@@ -36,17 +35,29 @@ export function createTokenEngine(options: ResolvedOptions) {
     }
   };
 
-  const cycle = () =>
-    defer(() => {
-      update({ status: state.value.session ? 'refreshing' : 'authenticating', error: undefined });
-      return authenticate(options, state.value.session);
-    }).pipe(
-      tap({
-        next: (session) => update({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
-        error: (error: AuthError) => update({ status: 'error', error }),
+  /**
+   * Starts an auth cycle (login, or refresh falling back to login, with
+   * retries) unless one is under way: a demand while one runs joins it. The
+   * cycle is cleared before its result is published, so that code reacting
+   * to the new state (even synchronously) can demand the next one.
+   */
+  const demand = () => {
+    if (cycle || disposed || !started) return;
+    const previous = state.value.session;
+    update({ status: previous ? 'refreshing' : 'authenticating', error: undefined });
+    const current = new Subscription();
+    cycle = current;
+    const settle = (patch: Partial<EngineState>) => {
+      if (cycle === current) cycle = null;
+      update(patch);
+    };
+    current.add(
+      authenticate(options, previous).subscribe({
+        next: (session) => settle({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
+        error: (error: AuthError) => settle({ status: 'error', error }),
       }),
-      catchError(() => EMPTY),
     );
+  };
 
   const timers = state.pipe(
     map((s) => s.session),
@@ -78,7 +89,6 @@ export function createTokenEngine(options: ResolvedOptions) {
   const start = () => {
     if (started || disposed) return;
     started = true;
-    running.add(demands.pipe(exhaustMap(cycle)).subscribe());
     running.add(timers.subscribe());
     running.add(recovery.subscribe());
     demand();
@@ -170,9 +180,9 @@ export function createTokenEngine(options: ResolvedOptions) {
       if (disposed) return;
       disposed = true;
       running.unsubscribe();
+      cycle?.unsubscribe();
       disposing.next();
       disposing.complete();
-      demands.complete();
       state.complete();
     },
   };
