@@ -1,35 +1,83 @@
-// A short tour: an embedded api.video-compatible server with 4-second tokens,
-// and a client whose token$ and state$ you watch through refreshes, requests
-// and a revocation. Ends by itself in about 12 s. A fuller demo comes later.
-import { Subscription, firstValueFrom, interval, take } from 'rxjs';
-import { createBearerAuth } from '../src/index.js';
-import { createApiVideoTestServer } from '../src/testing/api-video-test-server.js';
+// npm run demo: rx-bearer's story told as a live timeline, against the
+// embedded api.video-compatible server (6-second tokens, so refreshes happen
+// while you watch), or against a real API with --base-url.
+import { parseArgs } from 'node:util';
+import { asyncScheduler, catchError, map, of } from 'rxjs';
+import { createBearerAuth, createHttpTransport } from '../src/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/index.js';
+import { observeTransport } from './observe-transport.js';
+import { THE_END, demoStory, type ServerTricks } from './story.js';
+import { createTimeline, useColour } from './timeline.js';
 
-const server = await createApiVideoTestServer({ ttl: 4 });
-const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, refreshLeadTime: 1000 });
-const started = Date.now();
-const say = (lane: string, text: string) => console.log(`${((Date.now() - started) / 1000).toFixed(2).padStart(6)}s  ${lane.padEnd(8)} ${text}`);
-const short = (token: string | null) => (token === null ? 'null' : `…${token.slice(-8)}`);
+/** One line on stderr, exit code 2. */
+function fail(message: string): never {
+  process.stderr.write(`demo: ${message} (usage: npm run demo [-- --base-url URL], the key in APIVIDEO_API_KEY)\n`);
+  process.exit(2);
+}
 
-console.log(`api.video-compatible server on ${server.url}, tokens live 4 s, refresh 1 s before expiry\n`);
-const watching = new Subscription();
-watching.add(auth.token$.subscribe((token) => say('token$', short(token))));
-watching.add(auth.state$.subscribe((state) => say('state$', state.status + (state.error ? ` (${state.error.message})` : ''))));
+let flags: { 'base-url'?: string; ttl?: string };
+try {
+  flags = parseArgs({ options: { 'base-url': { type: 'string' }, ttl: { type: 'string' } }, strict: true }).values;
+} catch (error) {
+  fail((error as Error).message.split('\n')[0]!);
+}
+const ttlSeconds = Number(flags.ttl ?? 6);
+if (!(ttlSeconds >= 2 && ttlSeconds <= 60)) fail('--ttl must be between 2 and 60 seconds');
+const apiKey = flags['base-url'] ? process.env['APIVIDEO_API_KEY'] : 'demo-api-key';
+if (!apiKey) fail('APIVIDEO_API_KEY is not set (needed with --base-url)');
+
+const server: ApiVideoTestServer | undefined = flags['base-url'] ? undefined : await createApiVideoTestServer({ apiKey, ttl: ttlSeconds });
+const baseUrl = flags['base-url'] ?? server!.url;
+
+// Count the 401s the API answered, whoever sent them.
+let unauthorized = 0;
+const countingFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  if (response.status === 401 && !String(input).includes('/auth/')) unauthorized++;
+  return response;
+};
+
+const { transport, calls$ } = observeTransport(createHttpTransport({ baseUrl, fetch: countingFetch }), asyncScheduler);
+let auth;
+try {
+  auth = createBearerAuth({ apiKey, baseUrl, transport, fetch: countingFetch });
+} catch (error) {
+  fail((error as Error).message);
+}
+
+const tricks: ServerTricks | undefined = server && {
+  holdRequests(count) {
+    let release = () => {};
+    server.fail('GET /videos', { until: new Promise<void>((resolve) => (release = resolve)), count });
+    return release;
+  },
+  revokeAll: () => server.revokeAll(),
+  failRefresh: (times) => server.fail('POST /auth/refresh', { status: 503, count: times }),
+  rejectRefreshToken: () => server.fail('POST /auth/refresh', { status: 400, body: JSON.stringify({ title: 'The refresh token is invalid.', status: 400 }) }),
+};
 
 let ok = 0;
 let failed = 0;
-const request = (n: number) =>
-  auth.json<{ data: unknown[] }>('/videos').subscribe({
-    next: () => (ok++, say('request', `#${n} GET /videos -> 200`)),
-    error: (error: Error) => (failed++, say('request', `#${n} failed: ${error.message}`)),
-  });
+const calls = { login: 0, refresh: 0 };
+calls$.subscribe((call) => call.phase === 'sent' && calls[call.kind]++);
+const request = () =>
+  auth.json('/videos').pipe(
+    map(() => (ok++, true)),
+    catchError(() => (failed++, of(false))),
+  );
 
-watching.add(interval(1300).pipe(take(8)).subscribe((n) => request(n + 1)));
-setTimeout(() => (say('server', 'revokes every token: the next request gets a 401, one refresh follows'), server.revokeAll()), 4200);
-await firstValueFrom(interval(11_500).pipe(take(1)));
+const timeline = createTimeline(useColour(process.stdout, process.env));
+process.stdout.write(`rx-bearer demo against ${server ? `the embedded api.video-compatible server at ${baseUrl} (${ttlSeconds} s tokens)` : baseUrl}\n\n${timeline.header()}\n`);
 
-watching.unsubscribe();
-auth.dispose();
-await server.close();
-const count = (route: string) => server.counts[route] ?? 0;
-console.log(`\nsummary: logins ${count('POST /auth/api-key')}, refreshes ${count('POST /auth/refresh')}, 401s ${server.unauthorized}, requests ok ${ok}, failed ${failed}`);
+demoStory({ auth, authCalls$: calls$, request, scheduler: asyncScheduler, ttl: ttlSeconds * 1000, ...(tricks ? { tricks } : {}) }).subscribe({
+  next: (event) => process.stdout.write(`${timeline.line(event)}\n`),
+  error: (error: Error) => {
+    process.stderr.write(`demo: ${error.message}\n`);
+    process.exitCode = 1;
+  },
+  complete: async () => {
+    auth.dispose();
+    await server?.close();
+    process.stdout.write(`\nsummary: logins ${calls.login}, refreshes ${calls.refresh}, 401s ${unauthorized}, requests ok ${ok}, failed ${failed}\n`);
+  },
+});
