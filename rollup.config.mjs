@@ -3,6 +3,7 @@
 // file they load. rxjs, the runtime dependencies and node: modules stay external.
 // Entries: the core (index), the testing kit (testing: server + marbles) and its
 // node-free marble helpers (testing-marbles); the core imports neither.
+import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
@@ -14,7 +15,29 @@ const input = {
   'testing-marbles': 'src/testing/marbles.ts',
 };
 
+/** The browser build takes default-fetch.browser.ts: no cross-fetch where every platform has fetch. */
+const browserFetch = {
+  name: 'browser-fetch',
+  resolveId(source) {
+    return source === './default-fetch.js' ? fileURLToPath(new URL('./src/default-fetch.browser.ts', import.meta.url)) : null;
+  },
+};
+
 export default [
+  {
+    // dist/browser.mjs: the core for browsers (the exports map's browser condition).
+    input: { browser: 'src/index.ts' },
+    external,
+    plugins: [
+      browserFetch,
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: [] },
+      }),
+    ],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+  },
   {
     input,
     external,

@@ -163,6 +163,19 @@ describe('createApiVideoTestServer (the server contract)', () => {
     }
   });
 
+  it('answers CORS preflights and allows any origin when asked', async () => {
+    const open = await createApiVideoTestServer({ cors: true });
+    try {
+      const preflight = await fetch(`${open.url}/videos`, { method: 'OPTIONS', headers: { origin: 'http://page.test', 'access-control-request-headers': 'authorization' } });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('authorization');
+      expect((await fetch(`${open.url}/videos`)).headers.get('access-control-allow-origin')).toBe('*');
+      expect((await videos()).headers.get('access-control-allow-origin')).withContext('off by default').toBeNull();
+    } finally {
+      await open.close();
+    }
+  });
+
   it('refuses connections after close()', async () => {
     const { url } = server;
     await server.close();

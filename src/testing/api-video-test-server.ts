@@ -11,7 +11,16 @@ export interface ApiVideoTestServerOptions {
   ttl?: number;
   /** Shifts the `iat`/`exp` claims by this many ms, as a server whose clock is off would. @default 0 */
   clockSkew?: number;
+  /** Answer CORS preflights and allow every origin, for pages served elsewhere (browser tests, the web demo). @default false */
+  cors?: boolean;
 }
+
+const corsHeaders = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
+  'access-control-allow-headers': 'authorization, content-type, accept',
+  'access-control-max-age': '600',
+};
 
 export interface LoggedRequest {
   /** ms since the server started. */
@@ -128,6 +137,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
     const route = `${req.method} ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`;
     counts[route] = (counts[route] ?? 0) + 1;
     let answering = false;
@@ -153,7 +163,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
-    const headers = { 'content-type': 'application/json', ...routeHeaders, ...faultHeaders(fault) };
+    const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...routeHeaders, ...faultHeaders(fault) };
     if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
   };
