@@ -1,0 +1,10 @@
+// The contenders, each behind one small adapter with get(path). Adapters add
+// no token logic beyond each library's documented setup.
+import { axiosAuthRefresh } from './axios-auth-refresh.js';
+import { handWritten } from './hand-written.js';
+import { rxBearer } from './rx-bearer.js';
+import { staticToken } from './static-token.js';
+
+export type { Adapter, Contender } from './adapter.js';
+export { axiosAuthRefresh, handWritten, rxBearer, staticToken };
+export const contenders = [rxBearer, staticToken, handWritten, axiosAuthRefresh];

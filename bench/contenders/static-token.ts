@@ -1,0 +1,18 @@
+import { post, type Contender, type Tokens } from './adapter.js';
+
+/** 2. The floor: one login, plain fetch, never refreshes. */
+export const staticToken: Contender = {
+  name: 'static token (floor)',
+  create({ baseUrl, apiKey, fetch: fetchImpl = fetch }) {
+    let token: Promise<string> | undefined;
+    const login = () => (token ??= post(fetchImpl, `${baseUrl}/auth/api-key`, { apiKey }).then((r) => r.json() as Promise<Tokens>).then((t) => t.access_token));
+    return {
+      get: async (path) => {
+        const response = await fetchImpl(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${await login()}` } });
+        await response.arrayBuffer();
+        return { ok: response.ok, status: response.status };
+      },
+      dispose: () => {},
+    };
+  },
+};

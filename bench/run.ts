@@ -1,0 +1,87 @@
+// npm run bench [-- --quick] [-- --json FILE]: rx-bearer side by side with what
+// users would otherwise pick, in one process against the project's
+// api.video-compatible server on 127.0.0.1. Prints Markdown tables, each
+// figure beside its target, misses marked.
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { contenders, rxBearer, staticToken } from './contenders/index.js';
+import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
+import { sizes } from './size.js';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
+const quick = values.quick ?? false;
+const raw: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, quick };
+const out: string[] = [];
+const print = (line = '') => (out.push(line), console.log(line));
+const mark = (ok: boolean) => (ok ? '✓' : '✗ miss');
+const table = (head: string[], rows: Array<Array<string | number>>) => {
+  print(`| ${head.join(' | ')} |`);
+  print(`| ${head.map(() => '---').join(' | ')} |`);
+  rows.forEach((row) => print(`| ${row.join(' | ')} |`));
+  print();
+};
+
+print(`# rx-bearer benchmark${quick ? ' (quick)' : ''}\n\n${raw['date']} · Node ${process.version} · ${raw['cpu']} · ${cpus().length} cores\n`);
+
+print('## S1 cold start: N concurrent requests on a fresh client\n');
+const s1: unknown[] = [];
+const s1Rows = [];
+for (const n of quick ? [100, 1000] : [100, 1000, 10_000]) {
+  for (const contender of contenders) {
+    const r = await coldStart(contender, n);
+    s1.push({ contender: contender.name, n, ...r });
+    const target = contender === rxBearer ? mark(r.logins === 1 && r.refreshes === 0 && r.failed === 0) : '';
+    s1Rows.push([contender.name, n, r.logins, r.refreshes, r.failed, r.ms, target]);
+  }
+}
+raw['s1'] = s1;
+table(['contender', 'N', 'logins', 'refreshes', 'failed', 'wall ms', 'target: 1 login, 0 failed'], s1Rows);
+
+print('## S2 expiry: 1.5 s tokens, 25 requests/s open loop\n');
+const s2 = [];
+for (const contender of contenders) s2.push({ contender: contender.name, ...(await expiry(contender, 25, quick ? 2 : 5)) });
+raw['s2'] = s2;
+table(['contender', '401s on the wire', 'logins', 'refreshes', 'failed', 'target: 0 401s, 0 failed'],
+  s2.map((r) => [r.contender, r.unauthorized, r.logins, r.refreshes, r.failed, r.contender === rxBearer.name ? mark(r.unauthorized === 0 && r.failed === 0) : '']));
+
+print('## S3 revocation storm: warm client, every token revoked, then N concurrent requests\n');
+const s3 = [];
+for (const n of [50, 1000]) for (const contender of contenders) s3.push({ contender: contender.name, n, ...(await revocation(contender, n)) });
+raw['s3'] = s3;
+table(['contender', 'N', 'refreshes', 'logins', 'failed', 'target: 1 refresh, 0 failed'],
+  s3.map((r) => [r.contender, r.n, r.refreshes, r.logins, r.failed, r.contender === rxBearer.name ? mark(r.refreshes === 1 && r.logins === 0 && r.failed === 0) : '']));
+
+print('## S4 auth outage: the token has expired, both auth routes answer 503 three times, then 10 requests\n');
+const s4 = [];
+for (const contender of contenders) s4.push({ contender: contender.name, ...(await outage(contender)) });
+raw['s4'] = s4;
+table(['contender', 'failed', 'logins', 'refreshes', 'retried by itself', 'target: 0 failed'],
+  s4.map((r) => [r.contender, r.failed, r.logins, r.refreshes, r.retriedByItself ? 'yes' : 'no', r.contender === rxBearer.name ? mark(r.failed === 0) : '']));
+
+print(`## S5 overhead: ${quick ? 600 : 3000} sequential requests each, contenders interleaved in rounds\n`);
+const s5 = await overhead(contenders, quick ? 600 : 3000);
+const floor = s5.find((r) => r.name === staticToken.name)!;
+raw['s5'] = s5;
+table(['contender', 'median µs', 'p99 µs', 'median vs floor', 'difference µs', 'target: ≤ 1.05×'],
+  s5.map((r) => [r.name, r.medianUs.toFixed(0), r.p99Us.toFixed(0), `${(r.medianUs / floor.medianUs).toFixed(3)}×`, (r.medianUs - floor.medianUs).toFixed(0),
+    r.name === rxBearer.name ? mark(r.medianUs / floor.medianUs <= 1.05) : '']));
+const pipeline = await inProcess(quick ? 5_000 : 20_000);
+raw['s5InProcess'] = pipeline;
+table(["rx-bearer's own pipeline (stub fetch)", 'µs per request', 'requests per second', 'target: ≤ 5 µs'],
+  [['auth.fetch over a fetch that answers at once', pipeline.usPerRequest.toFixed(2), pipeline.requestsPerSecond, mark(pipeline.usPerRequest <= 5)]]);
+
+print('## S6 size: bundled and minified for the browser (esbuild)\n');
+const s6 = await sizes();
+raw['s6'] = s6;
+table(['bundle', 'min bytes', 'min+gzip bytes', 'target: core ≤ 3 KB min+gzip'],
+  s6.map((r, i) => [r.name, r.min, r.gzip, i === 0 ? mark(r.gzip <= 3072) : '']));
+
+print('## S7 memory: heap growth over 100,000 refresh cycles in virtual time, after a forced GC\n');
+const s7 = memory(quick ? 20_000 : 100_000);
+raw['s7'] = s7 ?? 'run node with --expose-gc';
+table(['contender', 'heap growth', 'target: ≤ 1 MB'],
+  [[rxBearer.name, s7 ? `${(s7.growthBytes / 1024).toFixed(0)} KB` : 'n/a (no --expose-gc)', s7 ? mark(s7.growthBytes <= 1024 * 1024) : '']]);
+print('The other contenders have no virtual time to run 100,000 cycles in.');
+
+if (values.json) await writeFile(values.json, `${JSON.stringify(raw, null, 2)}\n`);
