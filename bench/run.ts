@@ -3,11 +3,20 @@
 // api.video-compatible server on 127.0.0.1. Prints Markdown tables, each
 // figure beside its target, misses marked.
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import { Agent, setGlobalDispatcher } from 'undici';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { contenders, rxBearer, staticToken } from './contenders/index.js';
 import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
 import { sizes } from './size.js';
+
+// Every contender gets the same bounded connection pool: fetch (undici's global
+// dispatcher) and axios (node:http's global agent) alike, 128 sockets per host.
+// Unbounded, 10,000 concurrent requests open 10,000 sockets each side and the
+// run spends its time in the kernel rather than in the libraries.
+setGlobalDispatcher(new Agent({ connections: 128 }));
+http.globalAgent.maxSockets = 128;
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
 const quick = values.quick ?? false;
@@ -22,7 +31,7 @@ const table = (head: string[], rows: Array<Array<string | number>>) => {
   print();
 };
 
-print(`# rx-bearer benchmark${quick ? ' (quick)' : ''}\n\n${raw['date']} · Node ${process.version} · ${raw['cpu']} · ${cpus().length} cores\n`);
+print(`# rx-bearer benchmark${quick ? ' (quick)' : ''}\n\n${raw['date']} · Node ${process.version} · ${raw['cpu']} · ${cpus().length} cores · 128 sockets per host for every contender\n`);
 
 print('## S1 cold start: N concurrent requests on a fresh client\n');
 const s1: unknown[] = [];
