@@ -13,7 +13,7 @@ const laneColour: Record<Lane, string> = { story: ansi.bold, token: ansi.green, 
 /** Colour on a TTY unless NO_COLOR is set (https://no-color.org); plain text when piped. */
 export const useColour = (stream: { isTTY?: boolean }, env: Record<string, string | undefined>) => Boolean(stream.isTTY) && !('NO_COLOR' in env);
 
-const fit = (text: string, width: number) => (width === 0 ? text : text.length > width - 1 ? `${text.slice(0, width - 2)}… ` : text.padEnd(width));
+const padCell = (text: string, width: number) => (width === 0 ? text : text.length > width - 1 ? `${text.slice(0, width - 2)}… ` : text.padEnd(width));
 
 /**
  * Renders the timeline: time on the left, one column (lane) per stream,
@@ -25,13 +25,13 @@ export function createTimeline(colour: boolean) {
   const time = (ms: number) => `${(ms / 1000).toFixed(2).padStart(6)}s`;
   return {
     header(): string {
-      return paint(ansi.dim, `${'time'.padStart(7)}  ${lanes.map(([, title, width]) => fit(title, width)).join('')}`);
+      return paint(ansi.dim, `${'time'.padStart(7)}  ${lanes.map(([, title, width]) => padCell(title, width)).join('')}`);
     },
     line(event: DemoEvent): string {
       if (event.lane === 'story') return `\n${paint(ansi.dim, time(event.at))}  ${paint(event.tone === 'good' ? ansi.green : ansi.bold, event.text)}`;
       const cells = lanes.map(([lane, , width]) => {
-        if (lane !== event.lane) return paint(ansi.dim, fit('│', width));
-        const text = fit(event.text, width);
+        if (lane !== event.lane) return paint(ansi.dim, padCell('│', width));
+        const text = padCell(event.text, width);
         return paint(event.tone === 'bad' ? ansi.red : laneColour[lane], text);
       });
       return `${paint(ansi.dim, time(event.at))}  ${cells.join('').trimEnd()}`;
