@@ -53,6 +53,13 @@ describe('redirects never carry the token to another origin', () => {
     expect(video.title).toBe('moved');
   });
 
+  it('gives up on a redirect loop after 20 hops with a NetworkError, and sends nothing more', async () => {
+    auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+    const error = await firstValueFrom(auth.fetch('/redirect')).catch((caught: unknown) => caught);
+    expect(error).toEqual(jasmine.objectContaining({ code: 'ERR_NETWORK', cause: jasmine.objectContaining({ message: 'more than 20 redirects' }) }));
+    expect(api.counts['GET /redirect']).toBe(21); // the first request and 20 redirects followed
+  });
+
   it('turns a POST into a GET on a 302, as fetch does', async () => {
     auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
     const response = await firstValueFrom(auth.fetch(via('/videos'), { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }));

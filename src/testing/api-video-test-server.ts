@@ -87,7 +87,7 @@ const redact = (body: Record<string, unknown>) =>
  * Starts an api.video-compatible server on 127.0.0.1 (ephemeral port) for
  * tests, demos and benchmarks: POST /auth/api-key, POST /auth/refresh,
  * GET and POST /videos behind the bearer token, and /redirect?to=URL&status=3xx
- * (any method, unprotected; 302 unless status says otherwise) for checking where a client's token goes.
+ * (any method, unprotected; 302 unless status says otherwise; without `to`, a redirect loop) for checking where a client's token goes.
  */
 export async function createApiVideoTestServer(options: ApiVideoTestServerOptions = {}): Promise<ApiVideoTestServer> {
   const apiKeys = new Set([options.apiKey ?? 'test-api-key'].flat());
@@ -106,8 +106,8 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
 
   const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string, Record<string, string>?] => {
     if (route.endsWith(' /redirect')) {
-      // An open redirect, for testing where a client's Authorization header goes.
-      const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to') ?? '/videos';
+      // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
+      const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to') ?? req.url ?? '/redirect';
       const status = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('status') ?? 302);
       return [[301, 302, 303, 307, 308].includes(status) ? status : 302, '', { location: to }];
     }
