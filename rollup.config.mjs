@@ -15,11 +15,16 @@ const input = {
   'testing-marbles': 'src/testing/marbles.ts',
 };
 
-/** The browser build takes default-fetch.browser.ts: no cross-fetch where every platform has fetch. */
+/**
+ * The browser build swaps in *.browser.ts twins: no cross-fetch (every
+ * browser has fetch), no hop-by-hop redirect following (browsers already
+ * drop the token across origins).
+ */
+const browserTwins = new Set(['./default-fetch.js', './redirects.js']);
 const browserFetch = {
-  name: 'browser-fetch',
+  name: 'browser-twins',
   resolveId(source) {
-    return source === './default-fetch.js' ? fileURLToPath(new URL('./src/default-fetch.browser.ts', import.meta.url)) : null;
+    return browserTwins.has(source) ? fileURLToPath(new URL(`./src/${source.slice(2, -3)}.browser.ts`, import.meta.url)) : null;
   },
 };
 
