@@ -27,6 +27,6 @@ describe('benchmark figures that must not regress', () => {
   it('S6 size: the browser core (rxjs excluded) stays within its byte budget', async () => {
     const [core] = await sizes();
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
-    expect(core!.gzip).toBeLessThanOrEqual(6400);
+    expect(core!.gzip).toBeLessThanOrEqual(6000);
   }, 30_000);
 });
