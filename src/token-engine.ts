@@ -153,18 +153,18 @@ export function createTokenEngine(options: ResolvedOptions) {
       return waitFor(before, (s) => s.session !== before.session);
     });
 
+  /** The state, starting the engine for its first subscriber (lazy login). */
+  const live = defer(() => {
+    start();
+    return state;
+  });
+
   return {
-    token$: defer(() => {
-      start();
-      return state;
-    }).pipe(
+    token$: live.pipe(
       map((s) => s.token),
       distinctUntilChanged(),
     ),
-    state$: defer(() => {
-      start();
-      return state;
-    }).pipe(map(toPublicState), distinctUntilChanged(sameState)),
+    state$: live.pipe(map(toPublicState), distinctUntilChanged(sameState)),
     get token(): string | null {
       if (!disposed) dropExpiredToken();
       return disposed ? null : state.value.token;

@@ -1,6 +1,6 @@
 import { isPlatformServer } from '@angular/common';
 import { DestroyRef, InjectionToken, PLATFORM_ID, inject, makeEnvironmentProviders, type EnvironmentProviders } from '@angular/core';
-import { createBearerAuth, type BearerAuth, type BearerAuthOptions } from 'rx-bearer';
+import { DEFAULTS, createBearerAuth, type BearerAuth, type BearerAuthOptions } from 'rx-bearer';
 import { inertBearerAuth } from './inert-bearer-auth.js';
 
 export interface BearerAuthProviderOptions extends BearerAuthOptions {
@@ -37,7 +37,7 @@ export const BEARER_AUTH_SCOPE = new InjectionToken<BearerAuthScope>('rx-bearer 
  */
 export function provideBearerAuth(options: BearerAuthProviderOptions): EnvironmentProviders {
   const { startOnServer = false, ...authOptions } = options;
-  const baseUrl = (authOptions.baseUrl ?? 'https://ws.api.video').replace(/\/+$/, '');
+  const baseUrl = (authOptions.baseUrl ?? DEFAULTS.baseUrl).replace(/\/+$/, '');
   return makeEnvironmentProviders([
     {
       provide: BEARER_AUTH_SCOPE,

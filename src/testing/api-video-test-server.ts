@@ -107,8 +107,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string, Record<string, string>?] => {
     if (route.endsWith(' /redirect')) {
       // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
-      const to = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('to') ?? req.url ?? '/redirect';
-      const status = Number(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams.get('status') ?? 302);
+      const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+      const to = query.get('to') ?? req.url ?? '/redirect';
+      const status = Number(query.get('status') ?? 302);
       return [[301, 302, 303, 307, 308].includes(status) ? status : 302, '', { location: to }];
     }
     if (route === 'POST /auth/api-key') {
