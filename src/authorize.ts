@@ -23,14 +23,15 @@ export function authorizeWith<T>(
   isUnauthorized: (error: unknown) => boolean,
   retryOn401: boolean,
 ): Observable<T> {
-  return engine.getToken().pipe(
-    switchMap((token) =>
-      send(token, !retryOn401).pipe(
-        catchError((error: unknown) => {
-          if (!retryOn401 || !isUnauthorized(error)) return throwError(() => error);
-          return engine.renew(token).pipe(switchMap((fresh) => send(fresh, true)));
-        }),
-      ),
-    ),
-  );
+  const attempt = (token: string): Observable<T> => {
+    const sent = send(token, !retryOn401);
+    if (!retryOn401) return sent;
+    return sent.pipe(
+      catchError((error: unknown) => {
+        if (!isUnauthorized(error)) return throwError(() => error);
+        return engine.renew(token).pipe(switchMap((fresh) => send(fresh, true)));
+      }),
+    );
+  };
+  return engine.withToken(attempt);
 }

@@ -2,29 +2,31 @@ import { Observable } from 'rxjs';
 import { HttpError, NetworkError, isRxBearerError } from './errors.js';
 
 /**
- * One fetch as a cold Observable: each subscription sends the request once,
- * `read` turns the Response into the emitted value (reading the body is part
- * of the request), and unsubscribing before that is done aborts the request
- * on the wire. A rejection of fetch or of reading the body becomes a
- * NetworkError; errors thrown by `read` itself pass through.
+ * Stands for "the server answered 401 to our token": thrown by an exchange
+ * to take the refresh-and-resend path, passed through untouched, never seen
+ * by callers.
  */
-export function fetchObservable<T>(
-  fetchImpl: typeof fetch,
-  url: string,
-  init: RequestInit,
-  read: (response: Response) => T | Promise<T>,
-): Observable<T> {
+export const UNAUTHORIZED = Object.freeze({ status: 401 });
+export const isUnauthorizedAnswer = (value: unknown): boolean => value === UNAUTHORIZED;
+
+/**
+ * One HTTP exchange as a cold Observable: each subscription runs `exchange`
+ * once with a fresh AbortSignal, and unsubscribing before it is done aborts
+ * the request on the wire. The caller's own signal aborts it too, failing
+ * with the caller's reason. A rejection of fetch or of reading a body becomes
+ * a NetworkError; rx-bearer's own errors and UNAUTHORIZED pass through.
+ */
+export function fetchObservable<T>(url: string, callerSignal: AbortSignal | null | undefined, exchange: (signal: AbortSignal) => Promise<T>): Observable<T> {
   return new Observable<T>((subscriber) => {
     const controller = new AbortController();
-    const callerSignal = init.signal;
     const forwardAbort = () => controller.abort(callerSignal?.reason);
     if (callerSignal?.aborted) forwardAbort();
     else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
     let settled = false;
 
-    Promise.resolve()
-      .then(() => (controller.signal.aborted ? Promise.reject(controller.signal.reason) : fetchImpl(url, { ...init, signal: controller.signal })))
-      .then(read)
+    // Started in a microtask, so that a synchronous unsubscribe never sends anything.
+    Promise.resolve(controller.signal)
+      .then((signal) => (signal.aborted ? Promise.reject(signal.reason) : exchange(signal)))
       .then(
         (value) => {
           settled = true;
@@ -34,7 +36,7 @@ export function fetchObservable<T>(
         (error: unknown) => {
           settled = true;
           if (callerSignal?.aborted) subscriber.error(callerSignal.reason);
-          else if (isRxBearerError(error)) subscriber.error(error);
+          else if (isRxBearerError(error) || error === UNAUTHORIZED) subscriber.error(error);
           else subscriber.error(new NetworkError(url, { cause: error }));
         },
       );

@@ -19,7 +19,8 @@ export function createHttpTransport({ baseUrl, fetch: fetchImpl = defaultFetch }
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(payload),
     };
-    return fetchObservable(fetchImpl, url, init, async (response) => {
+    return fetchObservable(url, undefined, async (signal) => {
+      const response = await fetchImpl(url, { ...init, signal });
       const body = await readBody(response);
       if (!response.ok) throw toHttpError(response, url, body);
       if (body === null || typeof body !== 'object') {

@@ -1,27 +1,44 @@
-import { defer, of, type Observable } from 'rxjs';
-
-/** A request as a URL and a RequestInit whose headers are a Headers object and whose body can be sent again. */
+/** fetch's (input, init) as a URL, a RequestInit with a Headers object, and a body that can be sent again. */
 export interface PreparedRequest {
   readonly url: string;
-  readonly init: RequestInit & { headers: Headers };
+  readonly origin: string;
+  readonly init: Omit<RequestInit, 'body'> & { headers: Headers };
+  /** The body; a Request's is read once (a promise), so that a resend after a 401 or a redirect has it. */
+  readonly body: BodyInit | null | undefined | Promise<ArrayBuffer | undefined>;
+  /** Whether the body can be sent twice: a stream is consumed by the first send. */
+  readonly resendable: boolean;
 }
 
 const isRequest = (input: unknown): input is Request => typeof Request !== 'undefined' && input instanceof Request;
 
+function isResendable(body: unknown): boolean {
+  return (
+    body === undefined || body === null || typeof body === 'string' ||
+    (typeof Blob !== 'undefined' && body instanceof Blob) ||
+    body instanceof ArrayBuffer || ArrayBuffer.isView(body) ||
+    (typeof FormData !== 'undefined' && body instanceof FormData) ||
+    body instanceof URLSearchParams
+  );
+}
+
 /**
  * Normalises fetch's (input, init): relative URLs resolve against baseUrl,
- * and a Request is taken apart, its body read once (from a clone, so the
- * caller's Request is left unread) so that it can be sent again after a 401
- * or a redirect. init's fields win over the Request's, as with fetch.
- * Synchronous unless there is a Request body to read, so that marble tests
- * of code using auth.fetch/json stay in virtual time up to the fetch itself.
+ * and a Request is taken apart, its body read from a clone (the caller's
+ * Request is left unread). init's fields win over the Request's, as with
+ * fetch. Synchronous, so that marble tests of code using auth.fetch/json
+ * stay in virtual time up to the fetch itself.
  */
-export function prepareRequest(input: string | URL | Request, init: RequestInit, baseUrl: string): Observable<PreparedRequest> {
-  if (!isRequest(input)) return defer(() => of({ url: new URL(input, `${baseUrl}/`).href, init: { ...init, headers: new Headers(init.headers) } }));
+export function prepareRequest(input: string | URL | Request, { body, ...init }: RequestInit, baseUrl: string): PreparedRequest {
+  if (!isRequest(input)) {
+    const { href, origin } = new URL(input, `${baseUrl}/`);
+    return { url: href, origin, init: { ...init, headers: new Headers(init.headers) }, body, resendable: isResendable(body) };
+  }
   const { url, method, headers, credentials, cache, redirect, referrerPolicy, keepalive, signal } = input;
-  return defer(async () => {
-    const body = input.body === null ? undefined : await input.clone().arrayBuffer();
-    const fields = { method, body, credentials, cache, redirect, referrerPolicy, keepalive, signal };
-    return { url, init: { ...fields, ...init, headers: new Headers(init.headers ?? headers) } };
-  });
+  const fields = { method, credentials, cache, redirect, referrerPolicy, keepalive, signal };
+  let read: Promise<ArrayBuffer | undefined> | undefined;
+  if (body === undefined && input.body !== null) {
+    read = input.clone().arrayBuffer();
+    read.catch(() => {}); // a request that ends before sending never awaits it
+  }
+  return { url, origin: new URL(url).origin, init: { ...fields, ...init, headers: new Headers(init.headers ?? headers) }, body: read ?? body, resendable: read !== undefined || isResendable(body) };
 }

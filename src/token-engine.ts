@@ -126,14 +126,20 @@ export function createTokenEngine(options: ResolvedOptions) {
       subscriber.add(source.subscribe(subscriber));
     });
 
-  /** A valid token: at once when there is one, else after the (shared) cycle that gets one. */
-  const getToken = (): Observable<string> =>
+  /**
+   * Runs `use` with a valid token: at once when there is one (the hot path
+   * of every request), else after the (shared) cycle that gets one.
+   */
+  const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> =>
     guarded(() => {
       const before = state.value;
       // After a failed cycle the next use tries again, while a still-valid token keeps serving.
       if (before.token === null || before.status === 'error') demand();
-      return before.token !== null ? of(before.token) : waitFor(before, () => true);
+      return before.token !== null ? use(before.token) : waitFor(before, () => true).pipe(switchMap((token) => use(token)));
     });
+
+  /** A valid token, as withToken gets it. */
+  const getToken = (): Observable<string> => withToken((token) => of(token));
 
   /**
    * The server said 401 to `rejected`. If it is still the current token it
@@ -173,6 +179,7 @@ export function createTokenEngine(options: ResolvedOptions) {
       return toPublicState(state.value);
     },
     getToken,
+    withToken,
     bound,
     renew,
     refresh,
