@@ -46,7 +46,7 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     fetch,
     json,
     authorize: (factory, { isUnauthorized = hasStatus401 } = {}) =>
-      engine.bound(authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401)),
+      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401)),
     refresh: engine.refresh,
     dispose: engine.dispose,
     // What JSON.stringify / logging an auth shows: its state, nothing secret.

@@ -1,4 +1,4 @@
-import { defer, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { authorizeWith } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpError } from './fetch-observable.js';
@@ -40,46 +40,45 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   const mayCarryToken = (url: string) => options.tokenOrigins.has(originOf(url));
 
   function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
-    return engine.bound(
-      defer(() => {
-        const { url, origin, init: first, body: pendingBody, resendable } = prepareRequest(input, init, options.baseUrl);
-        const tokenGoesToUrl = options.tokenOrigins.has(origin);
-        if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
-        const followHere = followsRedirectsItself && (first.redirect ?? 'follow') === 'follow';
+    return engine.bound(() => {
+      const { url, origin, init: first, body: pendingBody, resendable } = prepareRequest(input, init, options.baseUrl);
+      const tokenGoesToUrl = options.tokenOrigins.has(origin);
+      if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
+      const followHere = followsRedirectsItself && (first.redirect ?? 'follow') === 'follow';
 
-        /**
-         * One send with `token`, following redirects; `last` says a 401 goes
-         * to the caller rather than to a refresh.
-         */
-        const exchange = async (token: string | null, last: boolean, signal: AbortSignal): Promise<T> => {
-          const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
-          let hop = { url, init: { ...first, body } };
-          for (let hops = 0; ; hops++) {
-            const headers = new Headers(hop.init.headers);
-            if (token !== null && (hops === 0 ? tokenGoesToUrl : mayCarryToken(hop.url))) headers.set('authorization', `Bearer ${token}`);
-            else if (hops > 0 && originOf(hop.url) !== origin) headers.delete('authorization'); // as fetch does across origins
-            const response = await options.fetch(hop.url, { ...hop.init, headers, signal, ...(followHere ? { redirect: 'manual' } : {}) });
-            const next = followHere ? nextHop(response, hop.url, hop.init) : undefined;
-            if (next) {
-              if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.url, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
-              await discardBody(response);
-              hop = next;
-              continue;
-            }
-            // A 401 from a host the token did not go to says nothing about the token.
-            if (!last && response.status === 401 && token !== null && mayCarryToken(response.url || hop.url)) {
-              await discardBody(response);
-              throw UNAUTHORIZED;
-            }
-            return read(response, hop.url);
+      /**
+       * One send with `token`, following redirects; `last` says a 401 goes
+       * to the caller rather than to a refresh.
+       */
+      const exchange = async (token: string | null, last: boolean, signal: AbortSignal): Promise<T> => {
+        const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
+        let hop = { url, init: { ...first, body } };
+        for (let hops = 0; ; hops++) {
+          const sent = { ...hop.init, headers: new Headers(hop.init.headers), signal };
+          if (followHere) sent.redirect = 'manual';
+          if (token !== null && (hops === 0 ? tokenGoesToUrl : mayCarryToken(hop.url))) sent.headers.set('authorization', `Bearer ${token}`);
+          else if (hops > 0 && originOf(hop.url) !== origin) sent.headers.delete('authorization'); // as fetch does across origins
+          const response = await options.fetch(hop.url, sent);
+          const next = followHere ? nextHop(response, hop.url, hop.init) : undefined;
+          if (next) {
+            if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.url, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
+            await discardBody(response);
+            hop = next;
+            continue;
           }
-        };
+          // A 401 from a host the token did not go to says nothing about the token.
+          if (!last && response.status === 401 && token !== null && mayCarryToken(response.url || hop.url)) {
+            await discardBody(response);
+            throw UNAUTHORIZED;
+          }
+          return read(response, hop.url);
+        }
+      };
 
-        const send = (token: string | null, last: boolean) => fetchObservable(url, first.signal, (signal) => exchange(token, last, signal));
-        if (!tokenGoesToUrl) return send(null, true);
-        return authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable);
-      }),
-    );
+      const send = (token: string | null, last: boolean) => fetchObservable(url, first.signal, (signal) => exchange(token, last, signal));
+      if (!tokenGoesToUrl) return send(null, true);
+      return authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable);
+    });
   }
 
   return {

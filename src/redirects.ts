@@ -16,8 +16,9 @@ export const followsRedirectsItself = typeof (globalThis as { window?: unknown }
 
 /** The next hop of a 3xx answer, as fetch's 'follow' mode would take it (a POST becomes a GET on 301/302, anything but HEAD on 303). */
 export function nextHop<I extends RequestInit & { headers: Headers }>(response: Response, url: string, init: I): { url: string; init: I } | undefined {
+  if (!redirectStatuses.has(response.status)) return undefined;
   const location = response.headers.get('location');
-  if (!redirectStatuses.has(response.status) || location === null) return undefined;
+  if (location === null) return undefined;
   const next = new URL(location, url).href;
   const method = (init.method ?? 'GET').toUpperCase();
   const becomesGet = (response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST');

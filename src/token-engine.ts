@@ -115,31 +115,32 @@ export function createTokenEngine(options: ResolvedOptions) {
     });
 
   /**
-   * Ties a caller's request to this engine's life: after dispose() it fails
-   * with DisposedError at once, and a request under way is cancelled (its
-   * HTTP request aborted) and fails the same way.
+   * A caller's request, made by `make` at subscription, tied to this
+   * engine's life: after dispose() it fails with DisposedError at once, and
+   * a request under way is cancelled (its HTTP request aborted) and fails
+   * the same way.
    */
-  const bound = <T>(source: Observable<T>): Observable<T> =>
+  const bound = <T>(make: () => Observable<T>): Observable<T> =>
     new Observable<T>((subscriber) => {
       if (disposed) return subscriber.error(new DisposedError());
       subscriber.add(disposing.subscribe(() => subscriber.error(new DisposedError())));
-      subscriber.add(source.subscribe(subscriber));
+      subscriber.add(make().subscribe(subscriber));
     });
 
   /**
    * Runs `use` with a valid token: at once when there is one (the hot path
-   * of every request), else after the (shared) cycle that gets one.
+   * of every request), else after the (shared) cycle that gets one. Called
+   * when the request is subscribed (inside bound or guarded), so that it
+   * sees the state of that moment without an Observable of its own.
    */
-  const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> =>
-    guarded(() => {
-      const before = state.value;
-      // After a failed cycle the next use tries again, while a still-valid token keeps serving.
-      if (before.token === null || before.status === 'error') demand();
-      return before.token !== null ? use(before.token) : waitFor(before, () => true).pipe(switchMap((token) => use(token)));
-    });
-
-  /** A valid token, as withToken gets it. */
-  const getToken = (): Observable<string> => withToken((token) => of(token));
+  const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> => {
+    start();
+    dropExpiredToken();
+    const before = state.value;
+    // After a failed cycle the next use tries again, while a still-valid token keeps serving.
+    if (before.token === null || before.status === 'error') demand();
+    return before.token !== null ? use(before.token) : waitFor(before, () => true).pipe(switchMap((token) => use(token)));
+  };
 
   /**
    * The server said 401 to `rejected`. If it is still the current token it
@@ -148,7 +149,7 @@ export function createTokenEngine(options: ResolvedOptions) {
   const renew = (rejected: string): Observable<string> =>
     guarded(() => {
       if (state.value.token === rejected) update({ token: null });
-      return getToken();
+      return withToken((token) => of(token));
     });
 
   /** Forces a new session now (or joins the cycle under way). */
@@ -178,7 +179,6 @@ export function createTokenEngine(options: ResolvedOptions) {
     get state(): AuthState {
       return toPublicState(state.value);
     },
-    getToken,
     withToken,
     bound,
     renew,
