@@ -16,3 +16,16 @@ export const staticToken: Contender = {
     };
   },
 };
+
+/**
+ * Not a contender: the floor plus what cancelling costs. Each request gets
+ * an AbortSignal, as rx-bearer's must so that unsubscribing aborts it, so
+ * S5 shows how much of rx-bearer's gap the platform's signal accounts for.
+ */
+export const staticTokenWithSignal: Contender = {
+  name: 'static token + an AbortSignal per request (reference)',
+  create(options) {
+    const fetchImpl = options.fetch ?? fetch;
+    return staticToken.create({ ...options, fetch: (input, init) => fetchImpl(input, { ...init, signal: new AbortController().signal }) });
+  },
+};
