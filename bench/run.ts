@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { contenders, rxBearer, staticToken, staticTokenWithSignal } from './contenders/index.js';
 import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
-import { sizes } from './size.js';
+import { coreBreakdown, sizes } from './size.js';
 
 // Every contender gets the same bounded connection pool: fetch (undici's global
 // dispatcher) and axios (node:http's global agent) alike, 128 sockets per host.
@@ -87,6 +87,10 @@ const s6 = await sizes();
 raw['s6'] = s6;
 table(['bundle', 'min bytes', 'min+gzip bytes', 'target: core ≤ 3 KB min+gzip'],
   s6.map((r, i) => [r.name, r.min, r.gzip, i === 0 ? mark(r.gzip <= 3072) : '']));
+const breakdown = await coreBreakdown();
+raw['s6Breakdown'] = breakdown;
+print("Where the core's bytes go (minified, per source module, built from src as the browser build is):\n");
+table(['module', 'min bytes'], breakdown.map((r) => [r.module, r.min]));
 
 print('## S7 memory: heap growth over 100,000 refresh cycles in virtual time, after a forced GC\n');
 const s7 = memory(quick ? 20_000 : 100_000);
