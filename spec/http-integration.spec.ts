@@ -1,5 +1,5 @@
 import { firstValueFrom } from 'rxjs';
-import { createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createBearerAuth, createHttpTransport, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 import { eventually, settleAll } from './helpers/http.js';
 
@@ -77,6 +77,41 @@ describe('over real HTTP against the api.video-compatible server', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('resolves relative URLs as fetch would; a "//host" or "/\\host" input is another origin and gets no token', async () => {
+    const other = await createApiVideoTestServer();
+    try {
+      make();
+      await firstValueFrom(auth.fetch('/videos?page=2'));
+      await firstValueFrom(auth.fetch('videos'));
+      await firstValueFrom(auth.fetch(`//${new URL(other.url).host}/videos`));
+      await firstValueFrom(auth.fetch(`/\\${new URL(other.url).host}/videos`)); // the URL parser reads '/\' as '//'
+      expect(server.log.filter((entry) => entry.path === '/videos').map((entry) => entry.hadAuthorization)).toEqual([true, true]);
+      expect(other.log.map((entry) => [entry.path, entry.hadAuthorization])).toEqual([['/videos', false], ['/videos', false]]);
+      auth.dispose();
+
+      // A baseUrl with a path: '/videos' replaces the path, 'videos' extends it (the URL standard's resolution).
+      make({ baseUrl: `${server.url}/v1`, transport: createHttpTransport({ baseUrl: server.url }) });
+      server.reset();
+      await firstValueFrom(auth.fetch('/videos'));
+      await firstValueFrom(auth.fetch('videos'));
+      expect(server.log.filter((entry) => !entry.path.startsWith('/auth/')).map((entry) => [entry.path, entry.hadAuthorization])).toEqual([
+        ['/videos', true],
+        ['/v1/videos', true],
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('sends nothing for a request unsubscribed at once (take(0), a switchMap moving on)', async () => {
+    make();
+    await firstValueFrom(auth.json('/videos'));
+    for (let i = 0; i < 20; i++) auth.json('/videos').subscribe().unsubscribe();
+    await firstValueFrom(auth.json('/videos')); // sent after them on the same pool, so it arrives after any of them would
+    expect(server.counts['GET /videos']).toBe(2);
+    expect(server.aborted).toBe(0);
   });
 
   it('aborts the HTTP request on the server side when the caller unsubscribes', async () => {

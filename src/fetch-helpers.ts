@@ -4,7 +4,7 @@ import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_REDIRECTS, followsRedirectsItself, nextHop } from './redirects.js';
-import { prepareRequest } from './request-input.js';
+import { requestPreparer } from './request-input.js';
 import type { TokenEngine } from './token-engine.js';
 
 const originOf = (url: string) => new URL(url).origin;
@@ -38,10 +38,11 @@ async function readJson<T>(response: Response, url: string): Promise<T> {
 export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions) {
   const retryOn401 = options.refreshOn !== 'timer';
   const mayCarryToken = (url: string) => options.tokenOrigins.has(originOf(url));
+  const prepareRequest = requestPreparer(options.baseUrl);
 
   function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
     return engine.bound(() => {
-      const { url, origin, init: first, body: pendingBody, resendable } = prepareRequest(input, init, options.baseUrl);
+      const { url, origin, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
       const tokenGoesToUrl = options.tokenOrigins.has(origin);
       if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
       const followHere = followsRedirectsItself && (first.redirect ?? 'follow') === 'follow';
@@ -52,12 +53,14 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
        */
       const exchange = async (token: string | null, last: boolean, signal: AbortSignal): Promise<T> => {
         const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
-        let hop = { url, init: { ...first, body } };
+        let hop = { url, init: body === undefined ? first : { ...first, body } };
         for (let hops = 0; ; hops++) {
-          const sent = { ...hop.init, headers: new Headers(hop.init.headers), signal };
+          // The hop's headers are this request's own copy: setting the token again on a resend is safe.
+          const { headers } = hop.init;
+          if (token !== null && (hops === 0 ? tokenGoesToUrl : mayCarryToken(hop.url))) headers.set('authorization', `Bearer ${token}`);
+          else if (hops > 0 && originOf(hop.url) !== origin) headers.delete('authorization'); // as fetch does across origins
+          const sent: RequestInit = { ...hop.init, signal };
           if (followHere) sent.redirect = 'manual';
-          if (token !== null && (hops === 0 ? tokenGoesToUrl : mayCarryToken(hop.url))) sent.headers.set('authorization', `Bearer ${token}`);
-          else if (hops > 0 && originOf(hop.url) !== origin) sent.headers.delete('authorization'); // as fetch does across origins
           const response = await options.fetch(hop.url, sent);
           const next = followHere ? nextHop(response, hop.url, hop.init) : undefined;
           if (next) {

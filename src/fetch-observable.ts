@@ -24,7 +24,8 @@ export function fetchObservable<T>(url: string, callerSignal: AbortSignal | null
     else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
     let settled = false;
 
-    // Started in a microtask, so that a synchronous unsubscribe never sends anything.
+    // Started in a microtask: a synchronous unsubscribe (take(0), a switchMap
+    // moving on at once) then sends nothing, where a fetch already called may have.
     Promise.resolve(controller.signal)
       .then((signal) => (signal.aborted ? Promise.reject(signal.reason) : exchange(signal)))
       .then(
