@@ -1,5 +1,5 @@
 import {
-  BehaviorSubject, EMPTY, Observable, Subject, Subscription, defer, distinctUntilChanged,
+  BehaviorSubject, EMPTY, Observable, Subscription, type Subscriber, defer, distinctUntilChanged,
   filter, map, merge, of, switchMap, take, tap, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
@@ -19,7 +19,8 @@ import { timerAt } from './timer-at.js';
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
-  const disposing = new Subject<void>();
+  /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
+  const underWay = new Set<Subscriber<unknown>>();
   const running = new Subscription();
   let cycle: Subscription | null = null;
   let started = false;
@@ -123,7 +124,8 @@ export function createTokenEngine(options: ResolvedOptions) {
   const bound = <T>(make: () => Observable<T>): Observable<T> =>
     new Observable<T>((subscriber) => {
       if (disposed) return subscriber.error(new DisposedError());
-      subscriber.add(disposing.subscribe(() => subscriber.error(new DisposedError())));
+      underWay.add(subscriber);
+      subscriber.add(() => underWay.delete(subscriber));
       subscriber.add(make().subscribe(subscriber));
     });
 
@@ -188,8 +190,7 @@ export function createTokenEngine(options: ResolvedOptions) {
       disposed = true;
       running.unsubscribe();
       cycle?.unsubscribe();
-      disposing.next();
-      disposing.complete();
+      [...underWay].forEach((request) => request.error(new DisposedError()));
       state.complete();
     },
   };
