@@ -25,19 +25,23 @@ async function apiKeyOf(args: CliArgs): Promise<string> {
   return fromEnv;
 }
 
-/** Creates the client; a bad --base-url is a usage error. */
-function connect(args: CliArgs, apiKey: string, transport?: AuthTransport) {
+/** Runs a factory that checks --base-url: a bad one is a usage error. */
+function checkingBaseUrl<T>(make: () => T): T {
   try {
-    return createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, ...(transport ? { transport } : {}) });
+    return make();
   } catch (error) {
     throw new CliError((error as Error).message.replace('"baseUrl" option', '--base-url'), EXIT.usage);
   }
 }
 
+/** Creates the client. */
+const connect = (args: CliArgs, apiKey: string, transport?: AuthTransport) =>
+  checkingBaseUrl(() => createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, ...(transport ? { transport } : {}) }));
+
 async function token(args: CliArgs, apiKey: string): Promise<void> {
   // The library keeps refresh tokens to itself; --json needs the raw response, so the transport hands it over.
   let response: TokenResponse | undefined;
-  const http = createHttpTransport({ baseUrl: args.baseUrl });
+  const http = checkingBaseUrl(() => createHttpTransport({ baseUrl: args.baseUrl }));
   const transport: AuthTransport = {
     login: (key) => http.login(key).pipe(tap((answer) => (response = answer))),
     refresh: (refreshToken) => http.refresh(refreshToken).pipe(tap((answer) => (response = answer))),
