@@ -8,9 +8,14 @@ describe('toSession (token response validation)', () => {
   it('measures expiry from when the call was sent, on the client clock', () => {
     const session = toSession(valid, 1_000);
     expect(session.accessToken).toBe('abc');
-    expect(session.refreshToken.reveal()).toBe('def');
+    expect(session.refreshToken!.reveal()).toBe('def');
     expect(session.issuedAt).toBe(1_000);
     expect(session.expiresAt).toBe(3_601_000);
+  });
+
+  it('clamps an expiry beyond what a Date holds, so anything printing it can', () => {
+    const session = toSession({ token_type: 'Bearer', expires_in: 1e13, access_token: 'a', refresh_token: 'r' }, Date.now());
+    expect(new Date(session.expiresAt).toISOString()).toBe('+275760-09-13T00:00:00.000Z');
   });
 
   it('accepts token_type in any case', () => {

@@ -1,5 +1,5 @@
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
-import { RetryAfterTooLong, retryTransient } from './backoff.js';
+import { RetryAfterTooLong, retryAfterMs, retryTransient } from './backoff.js';
 import { AuthError, InvalidTokenResponseError, TimeoutError, statusOf } from './errors.js';
 import type { ResolvedOptions, TokenResponse } from './options.js';
 import { toSession, type Session } from './token-response.js';
@@ -7,18 +7,20 @@ import { toSession, type Session } from './token-response.js';
 /** 400, 401 and 403 say "these credentials are no good": retrying cannot help. */
 const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error) ?? 0);
 
-/** The final error of a failed cycle, in terms a caller can act on. */
-function toAuthError(error: unknown): AuthError {
+/** The final error of a failed cycle, in terms a caller can act on; a Retry-After it carries binds every later call. */
+function toAuthError(error: unknown, now: number): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof RetryAfterTooLong) {
-    return new AuthError('rate-limited', 'The auth server asked to wait longer than retry.maxDelay', { status: statusOf(error.error), cause: error.error });
+    const retryAfter = retryAfterMs(error.error, now);
+    return new AuthError('rate-limited', 'The auth server asked to wait longer than retry.maxDelay', { status: statusOf(error.error), cause: error.error, retryAfter });
   }
   const status = statusOf(error);
   if (isRejection(error)) return new AuthError('rejected', `The API key was rejected (HTTP ${status})`, { status, cause: error });
   if (error instanceof InvalidTokenResponseError) return new AuthError('invalid-response', error.message, { cause: error });
   const reason = status === 429 ? 'rate-limited' : 'unavailable';
   const detail = error instanceof Error ? error.message : 'unknown error';
-  return new AuthError(reason, `Authentication failed after retries: ${detail}`, { status, cause: error });
+  const retryAfter = retryAfterMs(error, now);
+  return new AuthError(reason, `Authentication failed after retries: ${detail}`, { status, cause: error, ...(retryAfter ? { retryAfter } : {}) });
 }
 
 /**
@@ -42,17 +44,22 @@ function call(options: ResolvedOptions, what: string, send: () => Observable<Tok
 
 /**
  * Obtains a new session: refresh when there is a refresh token, falling back
- * to one login with the API key when the refresh token is rejected; login
- * otherwise. Fails with an AuthError only.
+ * to one login with the API key when the refresh token is rejected (then
+ * `onRefreshRejected` is told, so it is never sent again); login otherwise.
+ * Fails with an AuthError only.
  */
-export function authenticate(options: ResolvedOptions, previous: Session | null): Observable<Session> {
-  const { transport, apiKey } = options;
+export function authenticate(options: ResolvedOptions, previous: Session | null, onRefreshRejected: () => void = () => {}): Observable<Session> {
+  const { transport, apiKey, scheduler } = options;
   const login = call(options, 'login', () => transport.login(apiKey.reveal()));
-  const refreshToken = previous?.refreshToken.reveal();
+  const refreshToken = previous?.refreshToken?.reveal();
   const session = refreshToken
     ? call(options, 'refresh', () => transport.refresh(refreshToken)).pipe(
-        catchError((error: unknown) => (isRejection(error) ? login : throwError(() => error))),
+        catchError((error: unknown) => {
+          if (!isRejection(error)) return throwError(() => error);
+          onRefreshRejected();
+          return login;
+        }),
       )
     : login;
-  return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error))));
+  return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error, scheduler.now()))));
 }

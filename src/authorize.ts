@@ -1,4 +1,4 @@
-import { catchError, switchMap, throwError, type Observable } from 'rxjs';
+import { catchError, switchMap, tap, throwError, type Observable } from 'rxjs';
 import { statusOf } from './errors.js';
 import type { TokenEngine } from './token-engine.js';
 
@@ -11,25 +11,38 @@ export interface AuthorizeOptions {
 export const hasStatus401 = (error: unknown): boolean => statusOf(error) === 401;
 
 /**
+ * How a send is made: 'first' (a 401 takes the refresh-and-resend path),
+ * 'resend' (the one retry, with a token fresh from a refresh) or 'only'
+ * (no retry follows: a 401 goes to the caller).
+ */
+export type SendPhase = 'first' | 'resend' | 'only';
+
+/**
  * Runs `send` with a valid token. When it fails as unauthorized (and 401s
  * are a refresh trigger), the token is handed back to the engine, which
  * refreshes only if that token is still current, and `send` runs once more
- * with the next token; `last` tells it that no further retry will follow, so
- * a second refusal reaches the caller.
+ * with the next token. A `route` that refuses even that fresh token is
+ * remembered, and its later 401s reach the caller without another refresh
+ * for the rest of that token's life: a forbidden endpoint costs one refresh,
+ * not one per request.
  */
 export function authorizeWith<T>(
   engine: TokenEngine,
-  send: (token: string, last: boolean) => Observable<T>,
+  send: (token: string, phase: SendPhase) => Observable<T>,
   isUnauthorized: (error: unknown) => boolean,
   retryOn401: boolean,
+  route?: string,
 ): Observable<T> {
   const attempt = (token: string): Observable<T> => {
-    const sent = send(token, !retryOn401);
-    if (!retryOn401) return sent;
-    return sent.pipe(
+    if (!retryOn401 || (route !== undefined && engine.refuses(route, token))) return send(token, 'only');
+    return send(token, 'first').pipe(
       catchError((error: unknown) => {
         if (!isUnauthorized(error)) return throwError(() => error);
-        return engine.renew(token).pipe(switchMap((fresh) => send(fresh, true)));
+        return engine.renew(token).pipe(
+          switchMap((fresh) =>
+            send(fresh, 'resend').pipe(tap({ error: (again: unknown) => route !== undefined && isUnauthorized(again) && engine.refused(route, fresh) })),
+          ),
+        );
       }),
     );
   };

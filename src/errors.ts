@@ -48,11 +48,14 @@ export class AuthError extends RxBearerError {
   readonly reason: AuthFailureReason;
   /** HTTP status of the last auth call, when there was an answer. */
   readonly status: number | undefined;
+  /** With 'rate-limited': how long (ms) the server asked to wait; no auth call is sent before then. */
+  readonly retryAfter: number | undefined;
 
-  constructor(reason: AuthFailureReason, message: string, options: { status?: number; cause?: unknown } = {}) {
+  constructor(reason: AuthFailureReason, message: string, options: { status?: number; cause?: unknown; retryAfter?: number } = {}) {
     super('ERR_AUTH', message, { cause: options.cause });
     this.reason = reason;
     this.status = options.status;
+    this.retryAfter = options.retryAfter;
   }
 }
 

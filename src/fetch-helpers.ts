@@ -1,5 +1,5 @@
-import type { Observable } from 'rxjs';
-import { authorizeWith } from './authorize.js';
+import { Observable } from 'rxjs';
+import { authorizeWith, type SendPhase } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
@@ -39,6 +39,18 @@ async function readJson<T>(response: Response, url: string): Promise<T> {
 
 const safeMethods = new Set(['GET', 'HEAD']);
 
+/** `make()`'s Observable, failing with the signal's reason as soon as it aborts (as fetch does); already aborted: never made. */
+function untilAborted<T>(signal: AbortSignal | null | undefined, make: () => Observable<T>): Observable<T> {
+  if (!signal) return make();
+  return new Observable<T>((subscriber) => {
+    const abort = () => subscriber.error(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    subscriber.add(() => signal.removeEventListener('abort', abort));
+    subscriber.add(make().subscribe(subscriber));
+  });
+}
+
 /**
  * auth.fetch and auth.json. The credential scope decides where the token
  * goes: a request outside it is handed to fetch as it is, without starting
@@ -55,12 +67,13 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       const { target, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
       if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
       const follows = (first.redirect ?? 'follow') === 'follow';
+      const route = `${(first.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
 
       /**
-       * One send with `token`, following redirects; `last` says a 401 goes
-       * to the caller rather than to a refresh.
+       * One send with `token`, following redirects; in the 'first' phase a
+       * 401 takes the refresh path, otherwise it goes to the caller.
        */
-      const exchange = async (token: string | null, last: boolean, signal: AbortSignal): Promise<T> => {
+      const exchange = async (token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> => {
         const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
         let hop: Hop = { target, init: body === undefined ? first : { ...first, body }, dropped: false };
         // Without the token the request is the caller's own: fetch follows as it would anyway.
@@ -84,9 +97,13 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
           }
           // A 401 from where the token did not go says nothing about the token.
           const carried = token !== null && !hop.dropped && scope.allowsToken(hop.target) && (!response.redirected || sameOrigin(response.url, target));
-          if (!last && response.status === 401 && carried) {
-            await discardBody(response);
-            throw UNAUTHORIZED;
+          if (response.status === 401 && carried) {
+            // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
+            if (phase === 'resend') engine.refused(route, token);
+            if (phase === 'first') {
+              await discardBody(response);
+              throw UNAUTHORIZED;
+            }
           }
           return read(response, hop.target.href);
         }
@@ -105,9 +122,10 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
         return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
       };
 
-      const send = (token: string | null, last: boolean) => fetchObservable(target.href, first.signal, (signal) => exchange(token, last, signal));
-      if (!scope.allowsToken(target)) return send(null, true);
-      return authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable);
+      const send = (token: string | null, phase: SendPhase) => fetchObservable(target.href, first.signal, (signal) => exchange(token, phase, signal));
+      if (!scope.allowsToken(target)) return send(null, 'only');
+      // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
+      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable, route));
     });
   }
 

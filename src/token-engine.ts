@@ -1,39 +1,70 @@
 import {
-  BehaviorSubject, EMPTY, Observable, Subscription, type Subscriber, defer, distinctUntilChanged,
-  filter, map, merge, of, switchMap, take, tap, throwIfEmpty,
+  BehaviorSubject, EMPTY, Observable, Subscription, type Subscriber, distinctUntilChanged,
+  filter, map, merge, of, switchMap, take, tap, throwError, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
-import { retryAfterMs } from './backoff.js';
 import { toPublicState, sameState, type AuthState, type EngineState } from './auth-state.js';
-import { DisposedError, type AuthError } from './errors.js';
+import { AuthError, DisposedError } from './errors.js';
+import type { Session } from './token-response.js';
 import type { ResolvedOptions } from './options.js';
 import { timerAt } from './timer-at.js';
+
+/** The politeness floor: the engine starts at most one auth cycle a second on its own (timer, recovery, refresh-ahead). */
+export const MIN_CYCLE_INTERVAL = 1000;
 
 /**
  * The token state machine. One auth cycle (login or refresh, with retries)
  * runs at a time: every demand while it runs joins it, which is how N
  * concurrent 401s, refresh() and the timer share one refresh. Each new session
  * arms its refresh and expiry timers (switchMap: a newer session cancels the
- * older timers). Nothing starts before the first use.
+ * older timers).
+ *
+ * It works only while wanted: `wanted` counts token$/state$ subscribers and
+ * requests under way; the timers run while it is above zero, so with nobody
+ * listening there is no timer and no traffic, and a Node process can exit.
+ * A cycle already under way finishes (its refresh token may be spent).
  */
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
   /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
   const underWay = new Set<Subscriber<unknown>>();
-  const running = new Subscription();
+  let running: Subscription | null = null;
+  let wanted = 0;
   let cycle: Subscription | null = null;
-  let started = false;
   let disposed = false;
+  /** When the last cycle started, for the politeness floor. */
+  let lastCycle = -Infinity;
+  /** No auth call before this time: the server's Retry-After binds every caller. */
+  let notBefore = -Infinity;
+  /** Routes that answered 401 even to a token fresh from a refresh, and that token. */
+  const refusing = new Map<string, string>();
 
   const update = (patch: Partial<EngineState>) => state.next({ ...state.value, ...patch });
 
+  /** The state's token if it has not expired by the clock now; reading it changes nothing. */
+  const validToken = ({ token, session }: EngineState): string | null =>
+    token !== null && session !== null && scheduler.now() < session.expiresAt ? token : null;
+
   /** Drops the token once its expiry has passed, even if its timer is late (a laptop that slept). */
   const dropExpiredToken = () => {
-    const { token, session, status } = state.value;
-    if (token !== null && session && scheduler.now() >= session.expiresAt) {
+    const { token, status } = state.value;
+    if (token !== null && validToken(state.value) === null) {
       update({ token: null, status: status === 'authenticated' ? 'idle' : status });
     }
+  };
+
+  const refreshAt = (session: Session) => {
+    const lifetime = session.expiresAt - session.issuedAt;
+    return session.expiresAt - Math.min(options.refreshLeadTime, lifetime / 2);
+  };
+  /** The earliest time the engine may start a cycle by itself. */
+  const politeAt = (time: number) => Math.max(time, lastCycle + MIN_CYCLE_INTERVAL, notBefore);
+
+  /** The AuthError of a Retry-After still running, for callers who would need an auth call now. */
+  const rateLimited = (): AuthError | null => {
+    const wait = notBefore - scheduler.now();
+    return wait > 0 ? new AuthError('rate-limited', `The auth server asked to wait; ${Math.ceil(wait / 1000)} s remain`, { retryAfter: wait }) : null;
   };
 
   /**
@@ -43,8 +74,9 @@ export function createTokenEngine(options: ResolvedOptions) {
    * to the new state (even synchronously) can demand the next one.
    */
   const demand = () => {
-    if (cycle || disposed || !started) return;
+    if (cycle || disposed || scheduler.now() < notBefore) return;
     const previous = state.value.session;
+    lastCycle = scheduler.now();
     update({ status: previous ? 'refreshing' : 'authenticating', error: undefined });
     const current = new Subscription();
     cycle = current;
@@ -52,10 +84,17 @@ export function createTokenEngine(options: ResolvedOptions) {
       if (cycle === current) cycle = null;
       update(patch);
     };
+    // A refresh token the server rejected is never sent again (reuse detection would see theft).
+    const discardRefreshToken = () => {
+      if (state.value.session === previous && previous) update({ session: { ...previous, refreshToken: null } });
+    };
     current.add(
-      authenticate(options, previous).subscribe({
+      authenticate(options, previous, discardRefreshToken).subscribe({
         next: (session) => settle({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
-        error: (error: AuthError) => settle({ status: 'error', error }),
+        error: (error: AuthError) => {
+          if (error.retryAfter !== undefined) notBefore = Math.max(notBefore, scheduler.now() + error.retryAfter);
+          settle({ status: 'error', error });
+        },
       }),
     );
   };
@@ -65,9 +104,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     distinctUntilChanged(),
     switchMap((session) => {
       if (!session) return EMPTY;
-      const lifetime = session.expiresAt - session.issuedAt;
-      const refreshAt = session.expiresAt - Math.min(options.refreshLeadTime, lifetime / 2);
-      const refresh = refreshOn === 'unauthorized' ? EMPTY : timerAt(refreshAt, scheduler).pipe(tap(demand));
+      const refresh = refreshOn === 'unauthorized' ? EMPTY : timerAt(politeAt(refreshAt(session)), scheduler).pipe(tap(demand));
       return merge(refresh, timerAt(session.expiresAt, scheduler).pipe(tap(dropExpiredToken)));
     }),
   );
@@ -75,24 +112,28 @@ export function createTokenEngine(options: ResolvedOptions) {
   /**
    * After a cycle fails for a passing reason (not a rejected API key), try
    * again after retry.maxDelay (or a longer Retry-After), so that an app
-   * that only shows token$ recovers from an outage without a request.
+   * that shows token$ recovers from an outage without a request.
    */
   const recovery = state.pipe(
     map((s) => (s.status === 'error' ? s.error : undefined)),
     distinctUntilChanged(),
     switchMap((error) => {
-      if (!error || error.reason === 'rejected') return EMPTY;
-      const wait = Math.max(options.retry.maxDelay, retryAfterMs(error.cause, scheduler.now()) ?? 0);
-      return timerAt(scheduler.now() + wait, scheduler).pipe(tap(demand));
+      if (!error || error.reason === 'rejected' || error.reason === 'redirected') return EMPTY;
+      return timerAt(politeAt(scheduler.now() + options.retry.maxDelay), scheduler).pipe(tap(demand));
     }),
   );
 
-  const start = () => {
-    if (started || disposed) return;
-    started = true;
+  /** Someone wants tokens: run the timers while anyone does. */
+  const acquire = () => {
+    if (wanted++ > 0 || disposed) return;
+    running = new Subscription();
     running.add(timers.subscribe());
     running.add(recovery.subscribe());
-    demand();
+  };
+  const release = () => {
+    if (--wanted > 0) return;
+    running?.unsubscribe();
+    running = null;
   };
 
   /** The first state after `before` that `accept`s, or the error of a cycle that failed meanwhile. */
@@ -107,41 +148,45 @@ export function createTokenEngine(options: ResolvedOptions) {
       throwIfEmpty(() => new DisposedError()),
     );
 
-  const guarded = <T>(body: () => Observable<T>): Observable<T> =>
-    defer(() => {
-      if (disposed) throw new DisposedError();
-      start();
-      dropExpiredToken();
-      return body();
-    });
-
   /**
-   * A caller's request, made by `make` at subscription, tied to this
-   * engine's life: after dispose() it fails with DisposedError at once, and
-   * a request under way is cancelled (its HTTP request aborted) and fails
-   * the same way.
+   * A caller's request (or refresh()), made by `make` at subscription, tied
+   * to this engine's life: it keeps the engine wanted while under way; after
+   * dispose() it fails with DisposedError at once, and a request under way is
+   * cancelled (its HTTP request aborted) and fails the same way.
    */
   const bound = <T>(make: () => Observable<T>): Observable<T> =>
     new Observable<T>((subscriber) => {
       if (disposed) return subscriber.error(new DisposedError());
       underWay.add(subscriber);
-      subscriber.add(() => underWay.delete(subscriber));
+      acquire();
+      subscriber.add(() => {
+        underWay.delete(subscriber);
+        release();
+      });
       subscriber.add(make().subscribe(subscriber));
     });
 
   /**
    * Runs `use` with a valid token: at once when there is one (the hot path
-   * of every request), else after the (shared) cycle that gets one. Called
-   * when the request is subscribed (inside bound or guarded), so that it
-   * sees the state of that moment without an Observable of its own.
+   * of every request), else after the (shared) cycle that gets one. A token
+   * inside the refresh-lead window is used, and the refresh starts in the
+   * background (refresh-ahead), so request-only apps see no expiry 401s.
+   * Called when the request is subscribed (inside bound).
    */
   const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> => {
-    start();
     dropExpiredToken();
     const before = state.value;
-    // After a failed cycle the next use tries again, while a still-valid token keeps serving.
-    if (before.token === null || before.status === 'error') demand();
-    return before.token !== null ? use(before.token) : waitFor(before, () => true).pipe(switchMap((token) => use(token)));
+    const token = before.token;
+    if (token !== null) {
+      // After a failed cycle, or inside the lead window, the next use tries again (politely: a token is at hand).
+      const due = before.status === 'error' || (refreshOn !== 'unauthorized' && scheduler.now() >= refreshAt(before.session!));
+      if (due && scheduler.now() >= politeAt(-Infinity)) demand();
+      return use(token);
+    }
+    const limited = rateLimited();
+    if (limited) return throwError(() => limited);
+    demand();
+    return waitFor(before, () => true).pipe(switchMap((fresh) => use(fresh)));
   };
 
   /**
@@ -149,34 +194,36 @@ export function createTokenEngine(options: ResolvedOptions) {
    * is dropped and a refresh demanded; either way, the next valid token.
    */
   const renew = (rejected: string): Observable<string> =>
-    guarded(() => {
+    bound(() => {
       if (state.value.token === rejected) update({ token: null });
       return withToken((token) => of(token));
     });
 
   /** Forces a new session now (or joins the cycle under way). */
   const refresh = (): Observable<string> =>
-    guarded(() => {
+    bound(() => {
+      const limited = rateLimited();
+      if (limited) return throwError(() => limited);
       const before = state.value;
       demand();
       return waitFor(before, (s) => s.session !== before.session);
     });
 
-  /** The state, starting the engine for its first subscriber (lazy login). */
-  const live = defer(() => {
-    start();
-    return state;
+  /** The state, wanted while subscribed; the first subscriber with no token starts the login. */
+  const live = new Observable<EngineState>((subscriber) => {
+    if (disposed) return subscriber.complete();
+    acquire();
+    dropExpiredToken();
+    if (state.value.token === null && state.value.status === 'idle' && !rateLimited()) demand();
+    subscriber.add(state.subscribe(subscriber));
+    subscriber.add(release);
   });
 
   return {
-    token$: live.pipe(
-      map((s) => s.token),
-      distinctUntilChanged(),
-    ),
+    token$: live.pipe(map(validToken), distinctUntilChanged()),
     state$: live.pipe(map(toPublicState), distinctUntilChanged(sameState)),
     get token(): string | null {
-      if (!disposed) dropExpiredToken();
-      return disposed ? null : state.value.token;
+      return disposed ? null : validToken(state.value);
     },
     get state(): AuthState {
       return toPublicState(state.value);
@@ -185,10 +232,17 @@ export function createTokenEngine(options: ResolvedOptions) {
     bound,
     renew,
     refresh,
+    /** Whether `route` answered 401 to `token` although it was fresh from a refresh: its 401s then go to the caller. */
+    refuses: (route: string, token: string) => refusing.get(route) === token,
+    refused(route: string, token: string): void {
+      if (token !== state.value.token) return;
+      if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
+      refusing.set(route, token);
+    },
     dispose(): void {
       if (disposed) return;
       disposed = true;
-      running.unsubscribe();
+      running?.unsubscribe();
       cycle?.unsubscribe();
       [...underWay].forEach((request) => request.error(new DisposedError()));
       state.complete();

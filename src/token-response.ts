@@ -5,12 +5,16 @@ import { Secret } from './secret.js';
 /** A validated token response, with expiry on the client's own clock. */
 export interface Session {
   readonly accessToken: string;
-  readonly refreshToken: Secret;
+  /** Null once the server rejected it: it is never sent again. */
+  readonly refreshToken: Secret | null;
   /** When the auth call that produced it was sent (scheduler time, ms). */
   readonly issuedAt: number;
   /** issuedAt + the token's lifetime. */
   readonly expiresAt: number;
 }
+
+/** The largest time a Date holds (ms since the epoch). */
+const MAX_DATE = 8.64e15;
 
 const isPositiveFinite = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
@@ -58,6 +62,7 @@ export function toSession(body: unknown, sentAt: number): Session {
     accessToken,
     refreshToken: new Secret(refreshToken),
     issuedAt: sentAt,
-    expiresAt: sentAt + lifetimeMs(record, accessToken, sentAt),
+    // Clamped to what a Date can hold, so that anything printing the expiry can.
+    expiresAt: Math.min(sentAt + lifetimeMs(record, accessToken, sentAt), MAX_DATE),
   };
 }

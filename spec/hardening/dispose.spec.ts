@@ -78,10 +78,11 @@ describe('unsubscribing and disposing mid-flight', () => {
     const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
     try {
       await firstValueFrom(auth.json('/videos'));
-      expect(timers()).toBeGreaterThan(baseline); // the refresh timer
+      expect(timers()).toBe(baseline); // nobody wants a token between requests: no timer
       server.fail('GET /videos', { hang: true });
       const request = firstValueFrom(auth.json('/videos'));
       expect(await eventually(() => server.counts['GET /videos'] === 2)).toBeTrue();
+      expect(timers()).toBeGreaterThan(baseline); // the refresh timer, while a request is under way
       auth.dispose();
       await expectAsync(request).toBeRejectedWith(jasmine.any(DisposedError));
       expect(await eventually(() => server.aborted === 1)).toBeTrue();

@@ -112,7 +112,7 @@ describe('the credential scope: one answer for every hostile URL, from every par
   }
 
   it('gives the same answers from the built package', async () => {
-    const answers = await Promise.all(table.map(([url]) => coreSends(url, createFromPackage)));
+    const answers = await Promise.all(table.map(([url]) => coreSends(url, createFromPackage as unknown as typeof createBearerAuth)));
     expect(answers.map((sent) => (sent === 'not sent' ? false : sent))).toEqual(table.map(([, getsToken]) => getsToken));
   });
 

@@ -1,0 +1,190 @@
+import { firstValueFrom, of, type Subscription } from 'rxjs';
+import type { TestScheduler } from 'rxjs/testing';
+import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
+import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+
+/** Work only while wanted, and be polite whatever the options and the server say (virtual time). */
+describe('lifetime and politeness (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const t = (n: number, expiresIn = 10) => ({ t: tokenResponse(n, expiresIn) });
+  const http = (status: number, headers: Record<string, string> = {}) => new HttpError({ status, url: 'http://auth.test', headers });
+  const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
+    createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
+  /** Actions the scheduler would still run: timers somebody left behind. */
+  const pending = () => scheduler.actions.filter((action) => !action.closed).length;
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('leaves no timer scheduled after the last token$ subscriber leaves, and sends nothing more', () => {
+    scheduler.run(({ cold }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const auth = make(transport);
+      const subscription = auth.token$.subscribe();
+      scheduler.schedule(() => subscription.unsubscribe(), 5);
+      scheduler.schedule(() => expect(pending()).toBe(1), 6); // only this test's own dispose, below
+      // Ten minutes of 10 s tokens with nobody listening: no refresh at all.
+      scheduler.schedule(() => {
+        expect(calls.refresh).toEqual([]);
+        auth.dispose();
+      }, 600_000);
+    });
+  });
+
+  it('sends no auth call after a failed request when nobody is left (no background loop)', () => {
+    scheduler.run(({ cold }) => {
+      const fail = () => cold<TokenResponse>('-#', undefined, http(503));
+      const { transport, calls } = scriptedTransport({ login: [fail(), fail()] });
+      const auth = make(transport, { retry: { maxAttempts: 2, initialDelay: 0, maxDelay: 0, random: () => 0 } });
+      auth.authorize((token) => of(token)).subscribe({ error: () => undefined });
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(2);
+        expect(pending()).toBe(1); // only this test's own check, below
+      }, 10);
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(2);
+        auth.dispose();
+      }, 3_600_000);
+    });
+  });
+
+  it('after a failed cycle the next use tries again', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(1))] });
+      const auth = make(transport, { retry: { maxAttempts: 1 } });
+      expectObservable(auth.authorize((token) => of(token)), '^').toBe('-#', undefined, jasmine.any(AuthError));
+      expectObservable(auth.authorize((token) => of(token)), '5ms ^').toBe('5ms -(a|)', { a: 'access-1' });
+      scheduler.schedule(() => expect(calls.login.length).toBe(2), 10);
+      scheduler.schedule(() => auth.dispose(), 20);
+    });
+  });
+
+  it('does not retry a rejected key by itself, even long after retry.maxDelay, while someone listens', () => {
+    scheduler.run(({ cold }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(401))] });
+      const auth = make(transport, { retry: { maxDelay: 1000 } });
+      auth.state$.subscribe();
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(1);
+        expect(auth.state$).toBeDefined();
+        auth.dispose();
+      }, 60_000);
+    });
+  });
+
+  it('starts at most one cycle a second on its own, however short the tokens live', () => {
+    scheduler.run(({ cold }) => {
+      const answer = () => cold('-(t|)', { t: { ...tokenResponse(1), expires_in: 1e-9 } });
+      const { transport, calls } = scriptedTransport({ login: [answer()], refresh: Array.from({ length: 40 }, answer) });
+      const auth = make(transport);
+      const subscription: Subscription = auth.token$.subscribe();
+      scheduler.schedule(() => {
+        subscription.unsubscribe();
+        // 10 virtual seconds: the login at 0, then at most one refresh a second.
+        expect(calls.login.length + calls.refresh.length).toBeLessThanOrEqual(11);
+        expect(calls.refresh.length).toBeGreaterThanOrEqual(9); // and still keeps trying
+        auth.dispose();
+      }, 10_000);
+    });
+  });
+
+  it("holds every caller back until the server's Retry-After has passed, failing them at once with the remaining wait", () => {
+    scheduler.run(({ cold }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '3600' })), cold('-(t|)', t(1))] });
+      const auth = make(transport);
+      const errors: unknown[] = [];
+      auth.authorize((token) => of(token)).subscribe({ error: (error: unknown) => errors.push(error) });
+      for (let i = 1; i <= 10; i++) {
+        scheduler.schedule(() => auth.authorize((token) => of(token)).subscribe({ error: (error: unknown) => errors.push(error) }), i * 100);
+      }
+      scheduler.schedule(() => auth.refresh().subscribe({ error: (error: unknown) => errors.push(error) }), 2000);
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(1);
+        expect(errors.length).toBe(12);
+        expect(errors.every((error) => error instanceof AuthError && error.reason === 'rate-limited')).toBeTrue();
+        const last = errors[11] as AuthError;
+        expect(last.retryAfter).toBe(3_600_000 - 2000 + 1);
+      }, 2001);
+      // After the wait, the next use logs in.
+      scheduler.schedule(() => auth.authorize((token) => of(token)).subscribe(), 3_600_002);
+      scheduler.schedule(() => {
+        expect(calls.login.length).toBe(2);
+        auth.dispose();
+      }, 3_600_010);
+    });
+  });
+
+  it('never sends a refresh token the server rejected again: the next cycle logs in', () => {
+    scheduler.run(({ cold }) => {
+      const { transport, calls } = scriptedTransport({
+        login: [cold('-(t|)', t(1)), cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(2))],
+        refresh: [cold<TokenResponse>('-#', undefined, http(400))],
+      });
+      const auth = make(transport, { retry: { maxAttempts: 1 } });
+      const use = () => auth.authorize((token) => of(token)).subscribe({ error: () => undefined });
+      use();
+      scheduler.schedule(() => auth.refresh().subscribe({ error: () => undefined }), 5); // refresh rejected, login 503
+      scheduler.schedule(use, 2000); // the next use tries again (after the one-second floor)
+      scheduler.schedule(() => {
+        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(calls.login.length).toBe(3);
+        auth.dispose();
+      }, 2010);
+    });
+  });
+
+  it('gives a new subscriber null rather than a token that expired while nobody listened, and reading auth.token changes nothing', () => {
+    scheduler.run(({ cold }) => {
+      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const auth = make(transport);
+      const first = auth.token$.subscribe();
+      scheduler.schedule(() => first.unsubscribe(), 5);
+      const seen: Array<string | null> = [];
+      scheduler.schedule(() => {
+        expect(auth.token).toBeNull(); // expired at 10 s; nobody was listening, so no timer dropped it
+        expect(JSON.parse(JSON.stringify(auth))).toEqual({ status: 'authenticated', expiresAt: 10_000 }); // the read changed nothing
+        auth.token$.subscribe((token) => seen.push(token));
+      }, 20_000);
+      scheduler.schedule(() => {
+        expect(seen).toEqual([null, 'access-2']);
+        auth.dispose();
+      }, 20_010);
+    });
+  });
+
+  it('refreshes ahead in the background when a request finds its token inside the lead window, and uses that token', () => {
+    scheduler.run(({ cold }) => {
+      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1, 100))], refresh: [cold('-(t|)', t(2, 100))] });
+      const auth = make(transport, { refreshLeadTime: 10_000 });
+      const used: string[] = [];
+      const use = () => auth.authorize((token) => of(token)).subscribe((token) => used.push(token));
+      use();
+      scheduler.schedule(use, 95_000); // inside the 10 s lead window, nobody subscribed in between
+      scheduler.schedule(use, 95_010);
+      scheduler.schedule(() => {
+        expect(used).toEqual(['access-1', 'access-1', 'access-2']);
+        expect(calls.refresh).toEqual(['refresh-1']);
+        auth.dispose();
+      }, 95_020);
+    });
+  });
+});
+
+describe('the caller signal (virtual time)', () => {
+  it('an already-aborted signal sends nothing and starts no login; the rejection is the reason', async () => {
+    let logins = 0;
+    let fetches = 0;
+    const auth: BearerAuth = createBearerAuth({
+      apiKey: 'k',
+      transport: { login: () => (logins++, of(tokenResponse(1))), refresh: () => of(tokenResponse(2)) },
+      fetch: (async () => (fetches++, new Response('{}'))) as unknown as typeof fetch,
+    });
+    const reason = new Error('gone');
+    const controller = new AbortController();
+    controller.abort(reason);
+    await expectAsync(firstValueFrom(auth.json('/videos', { signal: controller.signal }))).toBeRejectedWith(reason);
+    expect([logins, fetches]).toEqual([0, 0]);
+    auth.dispose();
+  });
+});
