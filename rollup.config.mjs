@@ -17,10 +17,9 @@ const input = {
 
 /**
  * The browser build swaps in *.browser.ts twins: no cross-fetch (every
- * browser has fetch), no hop-by-hop redirect following (browsers already
- * drop the token across origins).
+ * browser has fetch).
  */
-const browserTwins = new Set(['./default-fetch.js', './redirects.js']);
+const browserTwins = new Set(['./default-fetch.js']);
 const browserFetch = {
   name: 'browser-twins',
   resolveId(source) {

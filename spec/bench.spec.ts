@@ -27,6 +27,7 @@ describe('benchmark figures that must not regress', () => {
   it('S6 size: the browser core (rxjs excluded) stays within its byte budget', async () => {
     const [core] = await sizes();
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
-    expect(core!.gzip).toBeLessThanOrEqual(6000);
+    // 5,917 B before the credential boundary (#12); 7,262 B after: the scope module and the redirect follower, now in browsers too.
+    expect(core!.gzip).toBeLessThanOrEqual(7300);
   }, 30_000);
 });

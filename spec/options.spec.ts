@@ -22,6 +22,21 @@ describe('options validation', () => {
     ['transport', { transport: { login: () => null } as never }],
     ['allowedOrigins', { allowedOrigins: ['::nope::'] }],
     ['allowedOrigins', { allowedOrigins: 'https://a.example' as never }],
+    // Entries that would weaken the boundary: token in clear, an opaque origin, a path that suggests a narrower scope, credentials.
+    ['allowedOrigins', { allowedOrigins: ['http://cdn.example.com'] }],
+    ['allowedOrigins', { allowedOrigins: ['ws.api.video:443'] }],
+    ['allowedOrigins', { allowedOrigins: ['wss://ws.api.video'] }],
+    ['allowedOrigins', { allowedOrigins: ['https://cdn.example.com/videos'] }],
+    ['allowedOrigins', { allowedOrigins: ['https://user:k-secret-value@cdn.example.com'] }],
+    ['allowedOrigins', { allowedOrigins: [42 as never] }],
+    ['baseUrl', { baseUrl: 'https://user:k-secret-value@ws.api.video' }],
+    ['baseUrl', { baseUrl: 'https://k-secret-value@ws.api.video' }],
+    ['baseUrl', { baseUrl: 'https://ws.api.video/?k-secret-value' }],
+    ['baseUrl', { baseUrl: 'https://ws.api.video/#k-secret-value' }],
+    // Beyond setTimeout's range (2^31 - 1 ms) a wait fires at once.
+    ['requestTimeout', { requestTimeout: 2 ** 31 }],
+    ['retry.initialDelay', { retry: { initialDelay: 2 ** 31, maxDelay: 2 ** 32 } }],
+    ['retry.maxDelay', { retry: { maxDelay: 2 ** 31 } }],
   ];
   for (const [name, options] of bad) {
     it(`throws a TypeError naming "${name}" for ${JSON.stringify(options)}`, () => {
@@ -35,6 +50,12 @@ describe('options validation', () => {
       expect(create({ baseUrl })).not.toThrow();
     }
     expect(create({ baseUrl: 'http://ws.api.video', allowInsecureHttp: true })).not.toThrow();
+  });
+
+  it('accepts loopback http origins and https origins with a trailing slash or the default port', () => {
+    expect(create({ allowedOrigins: ['http://127.0.0.1:9000', 'https://cdn.example.com/', 'https://cdn.example.com:443'] })).not.toThrow();
+    expect(create({ allowedOrigins: ['http://cdn.example.com'], allowInsecureHttp: true })).not.toThrow();
+    expect(create({ requestTimeout: 2 ** 31 - 1, retry: { maxDelay: 2 ** 31 - 1 } })).not.toThrow();
   });
 
   it('throws for a missing options object', () => {

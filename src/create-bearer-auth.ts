@@ -3,6 +3,7 @@ import { authorizeWith, hasStatus401, type AuthorizeOptions } from './authorize.
 import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
 import type { AuthState } from './auth-state.js';
+import type { CredentialScope } from './credential-scope.js';
 import { createTokenEngine } from './token-engine.js';
 
 export interface BearerAuth {
@@ -20,6 +21,12 @@ export interface BearerAuth {
   authorize<T>(factory: (token: string) => Observable<T>, options?: AuthorizeOptions): Observable<T>;
   /** Forces a refresh now (or joins the one under way) and emits the new token. */
   refresh(): Observable<string>;
+  /**
+   * Where this client's token may go: baseUrl's origin and allowedOrigins,
+   * never the auth routes. auth.fetch/json and rx-bearer/angular ask it;
+   * ask it too before handing the token to a client of your own.
+   */
+  readonly scope: CredentialScope;
   /** Stops timers and in-flight auth calls, completes token$ and state$; later calls error with DisposedError. */
   dispose(): void;
 }
@@ -48,6 +55,7 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     authorize: (factory, { isUnauthorized = hasStatus401 } = {}) =>
       engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401)),
     refresh: engine.refresh,
+    scope: resolved.scope,
     dispose: engine.dispose,
     // What JSON.stringify / logging an auth shows: its state, nothing secret.
     toJSON: () => engine.state,

@@ -34,7 +34,9 @@ export type AuthFailureReason =
   /** A 429 asked to wait longer than `retry.maxDelay`. */
   | 'rate-limited'
   /** The server kept answering with something that is not a valid token response. */
-  | 'invalid-response';
+  | 'invalid-response'
+  /** An auth route answered with a redirect; auth calls carry a credential and never follow one. */
+  | 'redirected';
 
 /**
  * Login or refresh failed for good (after retries). It is what `state$`

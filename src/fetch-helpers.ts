@@ -3,11 +3,18 @@ import { authorizeWith } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
-import { MAX_REDIRECTS, followsRedirectsItself, nextHop } from './redirects.js';
+import { MAX_REDIRECTS, followsItself, learnHidesRedirects, nextHop, type Hop } from './redirects.js';
 import { requestPreparer } from './request-input.js';
+import type { Target } from './credential-scope.js';
 import type { TokenEngine } from './token-engine.js';
 
-const originOf = (url: string) => new URL(url).origin;
+function sameOrigin(url: string, target: Target): boolean {
+  try {
+    return new URL(url).origin === target.origin;
+  } catch {
+    return false;
+  }
+}
 
 /** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
 async function discardBody(response: Response): Promise<void> {
@@ -30,22 +37,24 @@ async function readJson<T>(response: Response, url: string): Promise<T> {
   }
 }
 
+const safeMethods = new Set(['GET', 'HEAD']);
+
 /**
- * auth.fetch and auth.json. The token goes only to baseUrl's origin and
- * allowedOrigins, at every hop of a redirect too; a request elsewhere is sent
- * as it is, without starting the engine.
+ * auth.fetch and auth.json. The credential scope decides where the token
+ * goes: a request outside it is handed to fetch as it is, without starting
+ * the engine; one inside it carries the token, and its redirects are
+ * followed hop by hop here (see nextHop) wherever the fetch shows them.
  */
 export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions) {
+  const { scope, fetch: fetchImpl } = options;
   const retryOn401 = options.refreshOn !== 'timer';
-  const mayCarryToken = (url: string) => options.tokenOrigins.has(originOf(url));
-  const prepareRequest = requestPreparer(options.baseUrl);
+  const prepareRequest = requestPreparer(scope);
 
   function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
     return engine.bound(() => {
-      const { url, origin, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
-      const tokenGoesToUrl = options.tokenOrigins.has(origin);
+      const { target, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
       if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
-      const followHere = followsRedirectsItself && (first.redirect ?? 'follow') === 'follow';
+      const follows = (first.redirect ?? 'follow') === 'follow';
 
       /**
        * One send with `token`, following redirects; `last` says a 401 goes
@@ -53,33 +62,51 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
        */
       const exchange = async (token: string | null, last: boolean, signal: AbortSignal): Promise<T> => {
         const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
-        let hop = { url, init: body === undefined ? first : { ...first, body } };
+        let hop: Hop = { target, init: body === undefined ? first : { ...first, body }, dropped: false };
+        // Without the token the request is the caller's own: fetch follows as it would anyway.
+        const followHere = token !== null && follows && !followsItself(fetchImpl);
         for (let hops = 0; ; hops++) {
           // The hop's headers are this request's own copy: setting the token again on a resend is safe.
-          const { headers } = hop.init;
-          if (token !== null && (hops === 0 ? tokenGoesToUrl : mayCarryToken(hop.url))) headers.set('authorization', `Bearer ${token}`);
-          else if (hops > 0 && originOf(hop.url) !== origin) headers.delete('authorization'); // as fetch does across origins
+          if (token !== null) {
+            if (!hop.dropped && scope.allowsToken(hop.target)) hop.init.headers.set('authorization', `Bearer ${token}`);
+            else hop.init.headers.delete('authorization');
+          }
           const sent: RequestInit = { ...hop.init, signal };
           if (followHere) sent.redirect = 'manual';
-          const response = await options.fetch(hop.url, sent);
-          const next = followHere ? nextHop(response, hop.url, hop.init) : undefined;
+          let response = await fetchImpl(hop.target.href, sent);
+          if (followHere && response.type === 'opaqueredirect') response = await followedByFetch(hop, sent);
+          const next = followHere ? nextHop(response, hop, scope) : undefined;
           if (next) {
-            if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.url, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
+            if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.target.href, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
             await discardBody(response);
             hop = next;
             continue;
           }
-          // A 401 from a host the token did not go to says nothing about the token.
-          if (!last && response.status === 401 && token !== null && mayCarryToken(response.url || hop.url)) {
+          // A 401 from where the token did not go says nothing about the token.
+          const carried = token !== null && !hop.dropped && scope.allowsToken(hop.target) && (!response.redirected || sameOrigin(response.url, target));
+          if (!last && response.status === 401 && carried) {
             await discardBody(response);
             throw UNAUTHORIZED;
           }
-          return read(response, hop.url);
+          return read(response, hop.target.href);
         }
       };
 
-      const send = (token: string | null, last: boolean) => fetchObservable(url, first.signal, (signal) => exchange(token, last, signal));
-      if (!tokenGoesToUrl) return send(null, true);
+      /**
+       * This fetch hides redirects (a browser): from now on it follows them
+       * itself, dropping the token across origins. A safe method is sent
+       * again that way; any other might repeat its effect, so it fails.
+       */
+      const followedByFetch = (hop: Hop, sent: RequestInit): Promise<Response> => {
+        learnHidesRedirects(fetchImpl);
+        if (!safeMethods.has((hop.init.method ?? 'GET').toUpperCase())) {
+          throw new NetworkError(hop.target.href, { cause: new Error('the server redirected this request, and this fetch hides redirects; it follows them from the next request on') });
+        }
+        return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
+      };
+
+      const send = (token: string | null, last: boolean) => fetchObservable(target.href, first.signal, (signal) => exchange(token, last, signal));
+      if (!scope.allowsToken(target)) return send(null, true);
       return authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable);
     });
   }

@@ -1,26 +1,43 @@
 import type { Observable } from 'rxjs';
+import { credentialScope, type AuthRoute, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
-import { InvalidTokenResponseError } from './errors.js';
+import { AuthError, InvalidTokenResponseError } from './errors.js';
 import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
 import type { AuthTransport, TokenResponse } from './options.js';
 
+/** The origin a redirect points to, for an error message: never its path or query, which the server chose. */
+function locationOrigin(response: Response, url: string): string {
+  try {
+    return new URL(response.headers.get('location') ?? '', url).origin;
+  } catch {
+    return 'an unreadable Location';
+  }
+}
+
 /**
- * The only code that knows api.video's auth routes (`POST /auth/api-key`,
- * `POST /auth/refresh`); exported for tools that need the raw response. It sends the request and
- * hands over the parsed body; validating it is the engine's job, so that a
- * custom transport gets the same checks.
+ * api.video's auth calls over HTTP: `POST` the API key or the refresh token
+ * to the routes the credential scope names, and hand over the parsed body;
+ * validating it is the engine's job, so that a custom transport gets the
+ * same checks. Redirects are never followed: the body holds a credential,
+ * and a redirect's target could read it or answer with a session of its
+ * choosing. A 3xx (or a browser's opaque redirect) is an AuthError 'redirected'.
  */
-export function createHttpTransport({ baseUrl, fetch: fetchImpl = defaultFetch }: { baseUrl: string; fetch?: typeof globalThis.fetch }): AuthTransport {
-  const root = baseUrl.replace(/\/+$/, '');
-  const post = (path: string, payload: Record<string, string>): Observable<TokenResponse> => {
-    const url = `${root}${path}`;
+export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalThis.fetch = defaultFetch): AuthTransport {
+  const post = (route: AuthRoute, payload: Record<string, string>): Observable<TokenResponse> => {
+    const url = scope.authUrl(route);
     const init: RequestInit = {
       method: 'POST',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(payload),
+      redirect: 'manual',
     };
     return fetchObservable(url, undefined, async (signal) => {
       const response = await fetchImpl(url, { ...init, signal });
+      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+        void response.body?.cancel().catch(() => {});
+        const where = response.type === 'opaqueredirect' ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
+        throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
+      }
       const body = await readBody(response);
       if (!response.ok) throw toHttpError(response, url, body);
       if (body === null || typeof body !== 'object') {
@@ -31,7 +48,15 @@ export function createHttpTransport({ baseUrl, fetch: fetchImpl = defaultFetch }
   };
 
   return {
-    login: (apiKey) => post('/auth/api-key', { apiKey }),
-    refresh: (refreshToken) => post('/auth/refresh', { refreshToken }),
+    login: (apiKey) => post('login', { apiKey }),
+    refresh: (refreshToken) => post('refresh', { refreshToken }),
   };
+}
+
+/**
+ * The HTTP transport on its own, for tools that need the raw token response
+ * (the CLI). `baseUrl` is checked as createBearerAuth checks it.
+ */
+export function createHttpTransport({ baseUrl, fetch, allowInsecureHttp }: { baseUrl: string; fetch?: typeof globalThis.fetch; allowInsecureHttp?: boolean }): AuthTransport {
+  return httpTransport(credentialScope({ baseUrl, allowInsecureHttp }), fetch);
 }

@@ -1,6 +1,7 @@
 import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { credentialScope, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
-import { createHttpTransport } from './http-transport.js';
+import { httpTransport } from './http-transport.js';
 import { Secret } from './secret.js';
 
 /** The JSON body of `POST /auth/api-key` and `POST /auth/refresh`. */
@@ -47,7 +48,10 @@ export interface BearerAuthOptions {
   retry?: RetryOptions;
   /** Time limit of each auth call, in ms. @default 10000 */
   requestTimeout?: number;
-  /** Origins besides baseUrl's that may receive the token, e.g. 'https://cdn.example.com'. @default [] */
+  /**
+   * Origins besides baseUrl's that may receive the token, e.g. 'https://cdn.example.com':
+   * http(s) origins without a path, https unless loopback or `allowInsecureHttp`. @default []
+   */
   allowedOrigins?: readonly string[];
   /** 'timer' refreshes before expiry, 'unauthorized' on a 401, 'both' does both. @default 'both' */
   refreshOn?: RefreshOn;
@@ -73,37 +77,29 @@ export const DEFAULTS = {
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
   readonly apiKey: Secret;
-  readonly baseUrl: string;
+  /** Where the token and the API key may go (baseUrl, allowedOrigins, the auth routes, redirects). */
+  readonly scope: CredentialScope;
   readonly refreshLeadTime: number;
   readonly retry: Readonly<Required<RetryOptions>>;
   readonly requestTimeout: number;
-  /** baseUrl's origin followed by the allowed origins. */
-  readonly tokenOrigins: ReadonlySet<string>;
   readonly refreshOn: RefreshOn;
   readonly fetch: typeof fetch;
   readonly scheduler: SchedulerLike;
   readonly transport: AuthTransport;
 }
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** setTimeout's limit: a longer single wait fires at once. */
+const MAX_TIMER = 2 ** 31 - 1;
 
 function fail(option: string, requirement: string): never {
   throw new TypeError(`"${option}" option must be ${requirement}`);
 }
 
-function checkNumber(option: string, value: number, min: number, integer = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    fail(option, `a finite ${integer ? 'integer' : 'number'} >= ${min}`);
+function checkNumber(option: string, value: number, min: number, { integer = false, max = Infinity } = {}): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    fail(option, `a finite ${integer ? 'integer' : 'number'} >= ${min}${max < Infinity ? ` and <= ${max}` : ''}`);
   }
   return value;
-}
-
-function parseUrl(option: string, value: string): URL {
-  try {
-    return new URL(value);
-  } catch {
-    return fail(option, 'an absolute URL');
-  }
 }
 
 /** Validates once, up front: a bad option throws a TypeError naming it. */
@@ -116,16 +112,13 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = options.retry ?? {};
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string');
-  const url = parseUrl('baseUrl', baseUrl);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') fail('baseUrl', 'an http(s) URL');
-  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowInsecureHttp) {
-    fail('baseUrl', 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)');
-  }
+  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp });
   checkNumber('refreshLeadTime', refreshLeadTime, 0);
-  checkNumber('requestTimeout', requestTimeout, 1);
-  checkNumber('retry.maxAttempts', maxAttempts, 1, true);
-  checkNumber('retry.initialDelay', initialDelay, 0);
-  checkNumber('retry.maxDelay', maxDelay, initialDelay);
+  // Single waits (a timeout, a backoff delay) go to setTimeout, which fires at once beyond MAX_TIMER.
+  checkNumber('requestTimeout', requestTimeout, 1, { max: MAX_TIMER });
+  checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true });
+  checkNumber('retry.initialDelay', initialDelay, 0, { max: MAX_TIMER });
+  checkNumber('retry.maxDelay', maxDelay, initialDelay, { max: MAX_TIMER });
   if (typeof random !== 'function') fail('retry.random', 'a function');
   if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
   if (typeof fetch !== 'function') fail('fetch', 'a function');
@@ -133,23 +126,16 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
     fail('transport', 'an object with login() and refresh() methods');
   }
-  if (!Array.isArray(allowedOrigins)) fail('allowedOrigins', 'an array of origins');
-  const origins = allowedOrigins.map((origin) => {
-    const parsed = typeof origin === 'string' ? parseUrl('allowedOrigins', origin) : fail('allowedOrigins', 'an array of origins');
-    return parsed.origin;
-  });
 
-  const base = url.href.replace(/\/+$/, '');
   return {
     apiKey: new Secret(apiKey),
-    baseUrl: base,
+    scope,
     refreshLeadTime,
     retry: { maxAttempts, initialDelay, maxDelay, random },
     requestTimeout,
-    tokenOrigins: new Set([url.origin, ...origins]),
     refreshOn,
     fetch,
     scheduler,
-    transport: transport ?? createHttpTransport({ baseUrl: base, fetch }),
+    transport: transport ?? httpTransport(scope, fetch),
   };
 }

@@ -1,29 +1,57 @@
+import type { CredentialScope, Target } from './credential-scope.js';
+import { NetworkError } from './errors.js';
+
 /** Where fetch's own limit stands. */
 export const MAX_REDIRECTS = 20;
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const bodyHeaders = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+/** What the Fetch standard and Node's fetch remove on a hop to another origin. */
+const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+
+type Init = RequestInit & { headers: Headers };
+export interface Hop {
+  readonly target: Target;
+  readonly init: Init;
+  /** Whether credentials were dropped at this hop or before: they stay dropped for the rest of the chain. */
+  readonly dropped: boolean;
+}
 
 /**
- * Whether rx-bearer follows redirects itself. Browsers (and workers) drop the
- * Authorization header on a cross-origin redirect, as the Fetch standard
- * says, and answer `redirect: 'manual'` with an opaque response, so there
- * fetch follows. Elsewhere a fetch may not drop it (node-fetch, used by
- * cross-fetch, compares host names and ignores ports), so rx-bearer follows
- * and decides at each hop whether the token may go along.
+ * Fetches that hide redirects from scripts (browsers and service workers
+ * answer `redirect: 'manual'` with an opaque redirect) follow them
+ * themselves, and they drop credentials across origins as the Fetch
+ * standard says. Learnt from the first opaque redirect each fetch gives:
+ * the strategy is chosen by what the fetch does, not by sniffing globals.
  */
-export const followsRedirectsItself = typeof (globalThis as { window?: unknown }).window === 'undefined' && typeof (globalThis as { self?: unknown }).self === 'undefined';
+const hidesRedirects = new WeakSet<object>();
+export const followsItself = (fetchImpl: typeof fetch): boolean => hidesRedirects.has(fetchImpl);
+export const learnHidesRedirects = (fetchImpl: typeof fetch): void => void hidesRedirects.add(fetchImpl);
 
-/** The next hop of a 3xx answer, as fetch's 'follow' mode would take it (a POST becomes a GET on 301/302, anything but HEAD on 303). */
-export function nextHop<I extends RequestInit & { headers: Headers }>(response: Response, url: string, init: I): { url: string; init: I } | undefined {
+/**
+ * The next hop of a 3xx answer, as fetch's 'follow' mode takes it (a POST
+ * becomes a GET on 301/302, anything but HEAD on 303), with stricter
+ * credential rules: a hop to another origin (https to http included, the
+ * scheme being part of the origin) drops Authorization, Cookie and
+ * Proxy-Authorization for the rest of the chain, even back on the first
+ * origin. Only http(s) Locations are followed: a `data:` one could forge an answer.
+ */
+export function nextHop(response: Response, from: Hop, scope: CredentialScope): Hop | undefined {
   if (!redirectStatuses.has(response.status)) return undefined;
   const location = response.headers.get('location');
   if (location === null) return undefined;
-  const next = new URL(location, url).href;
+  const target = scope.resolve(location, from.target.href);
+  if (target === null || target.origin === 'null') {
+    throw new NetworkError(from.target.href, { cause: new Error('a redirect to a URL that is not http(s) is not followed') });
+  }
+  const { init } = from;
   const method = (init.method ?? 'GET').toUpperCase();
   const becomesGet = (response.status === 303 && method !== 'HEAD') || ((response.status === 301 || response.status === 302) && method === 'POST');
-  if (!becomesGet) return { url: next, init };
+  const dropped = from.dropped || !scope.keepsCredentials(from.target, target);
+  if (!becomesGet && dropped === from.dropped) return { target, init, dropped };
+  // A copy: the caller's request may be sent again (after a 401), with its own headers.
   const headers = new Headers(init.headers);
-  bodyHeaders.forEach((name) => headers.delete(name));
-  return { url: next, init: { ...init, method: 'GET', body: undefined, headers } };
+  if (dropped) credentialHeaders.forEach((name) => headers.delete(name));
+  if (becomesGet) bodyHeaders.forEach((name) => headers.delete(name));
+  return { target, init: becomesGet ? { ...init, method: 'GET', body: undefined, headers } : { ...init, headers }, dropped };
 }

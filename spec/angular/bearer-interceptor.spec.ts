@@ -28,7 +28,9 @@ describe('rx-bearer/angular with HttpClient and HttpTestingController', () => {
 
   beforeEach(() => {
     fake = instantTransport();
-    setup = angularInjector([provideBearerAuth({ apiKey: 'key', baseUrl: API, allowedOrigins: ['https://cdn.example.com'], transport: fake.transport })]);
+    setup = angularInjector([provideBearerAuth({ apiKey: 'key', baseUrl: API, allowedOrigins: ['https://cdn.example.com'], transport: fake.transport })], {
+      documentBase: `${API}/app/`,
+    });
   });
   afterEach(() => {
     if (!setup.injector.destroyed) {
@@ -37,7 +39,7 @@ describe('rx-bearer/angular with HttpClient and HttpTestingController', () => {
     }
   });
 
-  it("attaches the token for the API's origin, an allowed origin and relative URLs", () => {
+  it("attaches the token for the API's origin, an allowed origin and relative URLs that resolve to one of them", () => {
     for (const url of [`${API}/videos`, 'https://cdn.example.com/x', '/local/thing']) setup.http.get(url).subscribe();
     for (const url of [`${API}/videos`, 'https://cdn.example.com/x', '/local/thing']) {
       const request = setup.controller().expectOne(url);

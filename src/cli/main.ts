@@ -26,10 +26,10 @@ async function apiKeyOf(args: CliArgs): Promise<string> {
   return fromEnv;
 }
 
-/** Creates the client; a bad --base-url is a usage error that says what the CLI accepts. */
-function connect(args: CliArgs, apiKey: string, transport?: AuthTransport) {
+/** Runs a factory that checks --base-url: a bad one is a usage error that says what the CLI accepts. */
+function checkingBaseUrl<T>(make: () => T): T {
   try {
-    return createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, allowInsecureHttp: args.allowInsecureHttp, ...(transport ? { transport } : {}) });
+    return make();
   } catch (error) {
     const message = (error as Error).message;
     if (message.includes('allowInsecureHttp')) {
@@ -39,10 +39,14 @@ function connect(args: CliArgs, apiKey: string, transport?: AuthTransport) {
   }
 }
 
+/** Creates the client. */
+const connect = (args: CliArgs, apiKey: string, transport?: AuthTransport) =>
+  checkingBaseUrl(() => createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, allowInsecureHttp: args.allowInsecureHttp, ...(transport ? { transport } : {}) }));
+
 async function token(args: CliArgs, apiKey: string): Promise<void> {
   // The library keeps refresh tokens to itself; --json needs the raw response, so the transport hands it over.
   let response: TokenResponse | undefined;
-  const http = createHttpTransport({ baseUrl: args.baseUrl });
+  const http = checkingBaseUrl(() => createHttpTransport({ baseUrl: args.baseUrl, allowInsecureHttp: args.allowInsecureHttp }));
   const transport: AuthTransport = {
     login: (key) => http.login(key).pipe(tap((answer) => (response = answer))),
     refresh: (refreshToken) => http.refresh(refreshToken).pipe(tap((answer) => (response = answer))),

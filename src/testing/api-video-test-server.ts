@@ -30,6 +30,9 @@ export interface LoggedRequest {
   readonly status: number;
   /** Whether an Authorization header arrived. */
   readonly hadAuthorization: boolean;
+  /** Whether a Cookie or Proxy-Authorization header arrived (credentials a redirect must not carry elsewhere). */
+  readonly hadCookie: boolean;
+  readonly hadProxyAuthorization: boolean;
   /** The access token presented on an API route. */
   readonly token?: string;
   /** The parsed request body, with `apiKey` and `refreshToken` replaced by '[redacted]'. */
@@ -160,6 +163,8 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       path: route.slice(route.indexOf(' ') + 1),
       status,
       hadAuthorization: req.headers.authorization !== undefined,
+      hadCookie: req.headers.cookie !== undefined,
+      hadProxyAuthorization: req.headers['proxy-authorization'] !== undefined,
       ...(token ? { token } : {}),
       ...(chunks.length ? { body: redact(body) } : {}),
     });

@@ -1,0 +1,135 @@
+/**
+ * The one place that decides where a credential may go: which URLs get the
+ * bearer token, which are the auth routes (where only the API key or the
+ * refresh token goes, never the bearer), and whether a redirect hop keeps
+ * credentials. The core helpers, the redirect follower, the auth transport
+ * and rx-bearer/angular all ask this module; none keeps a copy of the rule.
+ */
+
+/** api.video's auth routes, relative to baseUrl. Spelled here and nowhere else. */
+const AUTH_PATHS = { login: '/auth/api-key', refresh: '/auth/refresh' } as const;
+export type AuthRoute = keyof typeof AUTH_PATHS;
+
+/** A URL resolved once, with what the rule needs of it. */
+export interface Target {
+  readonly href: string;
+  readonly origin: string;
+  /** The path as the server will see it, for the auth-route check. */
+  readonly pathname: string;
+}
+
+/** Where this client's credentials may go. Every answer is computed from the options given to createBearerAuth. */
+export interface CredentialScope {
+  /** baseUrl, without a trailing slash. */
+  readonly baseUrl: string;
+  /** The origins that may receive the token: baseUrl's, then allowedOrigins. */
+  readonly origins: ReadonlySet<string>;
+  /** The absolute URL of an auth route. */
+  authUrl(route: AuthRoute): string;
+  /**
+   * Resolves a URL as fetch would, once: relative URLs against `base`
+   * (baseUrl when undefined; Angular passes the document's base URI; null:
+   * absolute URLs only). Null when it does not parse. A URL with a user name
+   * or password resolves to the opaque origin 'null': it never gets the token.
+   */
+  resolve(url: string | URL, base?: string | null): Target | null;
+  /** Whether a request to `url` may carry the bearer token: http(s), an origin in scope, not an auth route. Unparseable: no. */
+  allowsToken(url: string | URL | Target, base?: string | null): boolean;
+  /** Whether `url` is one of baseUrl's auth routes (also spelled with a trailing slash, another case or %-escapes). */
+  isAuthRoute(url: string | URL | Target): boolean;
+  /** Whether a redirect from `from` to `to` keeps credentials (Authorization, Cookie, Proxy-Authorization): only within one origin. */
+  keepsCredentials(from: Target, to: Target): boolean;
+}
+
+export interface ScopeOptions {
+  baseUrl: string;
+  allowedOrigins?: readonly string[] | undefined;
+  allowInsecureHttp?: boolean | undefined;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+const isHttp = (protocol: string) => protocol === 'https:' || protocol === 'http:';
+
+function refuse(option: string, requirement: string): never {
+  throw new TypeError(`"${option}" option must be ${requirement}`);
+}
+
+/** Parses an option's URL; its value is never echoed (it may hold a password). */
+function parseOption(option: string, value: unknown, allowInsecureHttp: boolean): URL {
+  let url: URL;
+  try {
+    url = new URL(value as string);
+  } catch {
+    return refuse(option, 'an absolute http(s) URL');
+  }
+  if (typeof value !== 'string' || !isHttp(url.protocol)) refuse(option, 'an absolute http(s) URL');
+  if (url.username !== '' || url.password !== '') refuse(option, 'a URL without a user name or password (credentials in a URL end up in logs and error messages)');
+  if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowInsecureHttp) {
+    refuse(option, 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)');
+  }
+  return url;
+}
+
+/** A path compared as servers compare it: %-escapes decoded, case folded, no trailing slash. */
+function canonicalPath(pathname: string): string {
+  let path = pathname;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    /* a malformed escape: compare it as it is */
+  }
+  return path.toLowerCase().replace(/\/+$/, '');
+}
+
+/** Validates the options that say where credentials go, once, and answers every later question about them. */
+export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false }: ScopeOptions): CredentialScope {
+  const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
+  if (base.search !== '' || base.hash !== '') refuse('baseUrl', 'a URL without a query or fragment');
+  if (!Array.isArray(allowedOrigins)) refuse('allowedOrigins', 'an array of origins');
+  const allowed = allowedOrigins.map((entry) => {
+    const url = parseOption('allowedOrigins', entry, allowInsecureHttp);
+    // An entry is an origin; a path would suggest a narrower scope than the one applied.
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '') refuse('allowedOrigins', "a list of origins such as 'https://cdn.example.com' (no path)");
+    return url.origin;
+  });
+  const root = base.href.replace(/\/+$/, '');
+  const resolveAgainst = `${root}/`;
+  const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);
+  const authPaths = new Set(Object.values(AUTH_PATHS).map((path) => canonicalPath(base.pathname.replace(/\/+$/, '') + path)));
+  // '/videos?page=2' on a path-less baseUrl is just appended: no URL parse on the
+  // hot path. Only plain path characters qualify ('//', '/\', '%', '.' and
+  // whitespace change what a parser makes of it, so those are parsed).
+  const plainPath = root === base.origin ? /^\/[\w\-~!$&'()*+,;=:@/]*(?:\?[^#\s\\]*)?$/ : null;
+
+  const resolve = (url: string | URL, against: string | null | undefined = resolveAgainst): Target | null => {
+    if (typeof url === 'string' && against === resolveAgainst && plainPath?.test(url) && url[1] !== '/') {
+      const query = url.indexOf('?');
+      return { href: root + url, origin: base.origin, pathname: query === -1 ? url : url.slice(0, query) };
+    }
+    try {
+      const { href, origin, pathname, protocol, username, password } = new URL(url, against ?? undefined);
+      return { href, origin: isHttp(protocol) && username === '' && password === '' ? origin : 'null', pathname };
+    } catch {
+      return null;
+    }
+  };
+  const toTarget = (url: string | URL | Target, against?: string | null): Target | null =>
+    typeof url === 'string' || url instanceof URL ? resolve(url, against) : url;
+  const isAuthRoute = (url: string | URL | Target): boolean => {
+    const target = toTarget(url);
+    return target !== null && target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
+  };
+
+  return {
+    baseUrl: root,
+    origins,
+    authUrl: (route) => root + AUTH_PATHS[route],
+    resolve,
+    allowsToken(url, against) {
+      const target = toTarget(url, against);
+      return target !== null && origins.has(target.origin) && !isAuthRoute(target);
+    },
+    isAuthRoute,
+    keepsCredentials: (from, to) => from.origin === to.origin && to.origin !== 'null',
+  };
+}
