@@ -2,8 +2,9 @@
 // embedded api.video-compatible server (6-second tokens, so refreshes happen
 // while you watch), or against a real API with --base-url.
 import { parseArgs } from 'node:util';
-import { asyncScheduler, catchError, map, of } from 'rxjs';
-import { createBearerAuth, createHttpTransport } from '../src/index.js';
+import { asyncScheduler, catchError, filter, map, of, take, type Subscription } from 'rxjs';
+import { createBearerAuth, createHttpTransport, type BearerAuth } from '../src/index.js';
+import { networkCause } from '../src/cli/network-cause.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/index.js';
 import { observeTransport } from './observe-transport.js';
 import { THE_END, demoStory, type ServerTricks } from './story.js';
@@ -38,7 +39,7 @@ const countingFetch: typeof fetch = async (input, init) => {
 };
 
 const { transport, calls$ } = observeTransport(createHttpTransport({ baseUrl, fetch: countingFetch }), asyncScheduler);
-let auth;
+let auth: BearerAuth;
 try {
   auth = createBearerAuth({ apiKey, baseUrl, transport, fetch: countingFetch });
 } catch (error) {
@@ -69,15 +70,26 @@ const request = () =>
 const timeline = createTimeline(useColour(process.stdout, process.env));
 process.stdout.write(`rx-bearer demo against ${server ? `the embedded api.video-compatible server at ${baseUrl} (${ttlSeconds} s tokens)` : baseUrl}\n\n${timeline.header()}\n`);
 
-demoStory({ auth, authCalls$: calls$, request, scheduler: asyncScheduler, ttl: ttlSeconds * 1000, ...(tricks ? { tricks } : {}) }).subscribe({
+let story: Subscription | undefined;
+/** Ends the demo: every timer and connection stopped, one line on stderr for a failure, the exit code set. */
+async function finish(code: number, reason?: string): Promise<void> {
+  story?.unsubscribe();
+  auth.dispose();
+  await server?.close();
+  if (reason) process.stderr.write(`demo: ${reason}\n`);
+  process.stdout.write(`\nsummary: logins ${calls.login}, refreshes ${calls.refresh}, 401s ${unauthorized}, requests ok ${ok}, failed ${failed}\n`);
+  process.exitCode = code;
+  // Whatever still holds the event loop (a socket the network never answers), the demo ends here.
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+story = demoStory({ auth, authCalls$: calls$, request, scheduler: asyncScheduler, ttl: ttlSeconds * 1000, ...(tricks ? { tricks } : {}) }).subscribe({
   next: (event) => process.stdout.write(`${timeline.line(event)}\n`),
-  error: (error: Error) => {
-    process.stderr.write(`demo: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-  complete: async () => {
-    auth.dispose();
-    await server?.close();
-    process.stdout.write(`\nsummary: logins ${calls.login}, refreshes ${calls.refresh}, 401s ${unauthorized}, requests ok ${ok}, failed ${failed}\n`);
-  },
+  error: (error: Error) => void finish(1, error.message),
+  complete: () => void finish(0),
+});
+// The story cannot go on without a token: a login or refresh that failed for good (no network, a rejected key) ends it.
+auth.state$.pipe(filter((state) => state.status === 'error'), take(1)).subscribe(({ error }) => {
+  const cause = networkCause(error);
+  void finish(1, `stopped: ${error?.message ?? 'authentication failed'}${cause ? ` (${cause})` : ''}`);
 });

@@ -3,7 +3,12 @@ import Jasmine from 'jasmine';
 
 const runner = new Jasmine({ projectBaseDir: process.cwd() });
 runner.exitOnCompletion = false;
-await runner.loadConfigFile('spec/support/jasmine.json');
+// Arguments: spec files to run (default: all), --filter=REGEX on spec names, --config=FILE (default spec/support/jasmine.json).
+const args = process.argv.slice(2);
+const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+await runner.loadConfigFile(option('config') ?? 'spec/support/jasmine.json');
+// Colour only on a terminal, and never with NO_COLOR set (https://no-color.org): CI logs and pipes get plain text.
+runner.configureDefaultReporter({ showColors: Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env) });
 let passed = 0;
 let failed = 0;
 runner.addReporter({
@@ -12,9 +17,7 @@ runner.addReporter({
     else if (result.status === 'failed') failed++;
   },
 });
-// Arguments: spec files to run (default: all), and --filter=REGEX on spec names.
-const args = process.argv.slice(2);
-const filter = args.find((arg) => arg.startsWith('--filter='))?.slice('--filter='.length);
+const filter = option('filter');
 const files = args.filter((arg) => !arg.startsWith('--'));
 const result = await runner.execute(files.length ? files : undefined, filter);
 console.log(`${passed} passed, ${failed} failed`);

@@ -6,7 +6,7 @@ const WINDOW = 30_000;
 const lanes = ['token', 'state', 'auth', 'request'];
 const titles = { token: 'token$', state: 'state$', auth: 'auth calls', request: 'requests' };
 const colours = { token: 'var(--token)', state: 'var(--state)', auth: 'var(--auth)', request: 'var(--request)' };
-const marbles = []; // { t, lane, label, bad, kind }
+const marbles = []; // { t, lane, label, bad, kind, burst }
 const counts = { logins: 0, refreshes: 0, unauthorized: 0, ok: 0, failed: 0 };
 const $ = (id) => document.getElementById(id);
 const mark = (lane, label, extra = {}) => marbles.push({ t: Date.now(), lane, label, ...extra });
@@ -27,7 +27,7 @@ let state = { status: 'idle' };
 let authenticatedAt = 0;
 auth.token$.subscribe((token) => {
   $('token').textContent = token ? `…${token.slice(-10)}` : 'none';
-  mark('token', token ? `…${token.slice(-4)}` : 'null', { bad: !token });
+  mark('token', token ? `…${token.slice(-4)}` : 'none', { bad: !token });
 });
 auth.state$.subscribe((next) => {
   if (next.status === 'authenticated') authenticatedAt = Date.now();
@@ -37,11 +37,13 @@ auth.state$.subscribe((next) => {
   mark('state', next.status, { bad: next.status === 'error' });
 });
 
+let bursts = 0;
 $('send').onclick = () => {
+  const burst = ++bursts; // the 20 answers of one click stack as one marble, whenever each arrives
   for (let i = 0; i < 20; i++) {
     auth.json('/videos').subscribe({
-      next: () => (counts.ok++, mark('request', '200')),
-      error: () => (counts.failed++, mark('request', 'failed', { bad: true })),
+      next: () => (counts.ok++, mark('request', '200', { burst })),
+      error: () => (counts.failed++, mark('request', 'failed', { bad: true, burst })),
     });
   }
 };
@@ -57,6 +59,14 @@ const el = (name, attributes, text) => {
   return node;
 };
 
+/** One marble's label, or a stack's: "20 × 200", "18 × 200, 2 × 401". */
+function stackLabel(lane, items) {
+  if (lane !== 'request') return items[0].label;
+  const byLabel = new Map();
+  for (const { label } of items) byLabel.set(label, (byLabel.get(label) ?? 0) + 1);
+  return [...byLabel].map(([label, n]) => `${n} × ${label}`).join(', ');
+}
+
 function draw() {
   const now = Date.now();
   const svg = $('timeline');
@@ -69,17 +79,31 @@ function draw() {
     svg.append(el('text', { x: 10, y: y + 4, class: 'lane-label' }, titles[lane]));
     svg.append(el('line', { x1: left, x2: left + width, y1: y, y2: y, stroke: '#2a3347', 'stroke-width': 2 }));
     svg.append(el('polygon', { points: `${left + width},${y - 5} ${left + width + 9},${y} ${left + width},${y + 5}`, fill: '#2a3347' }));
-    let lastLabelX = -Infinity;
-    let stack = 0;
+    // A click's 20 requests form one stack, at its first answer, with one label; other events stand alone.
+    const stacks = [];
     for (const m of marbles.filter((m) => m.lane === lane && m.t > now - WINDOW)) {
-      const cx = x(m.t);
-      stack = cx - lastLabelX < 3 ? stack + 1 : 0;
-      const g = el('g', { 'data-lane': lane, 'data-label': m.label, ...(m.kind ? { 'data-kind': m.kind } : {}) });
-      g.append(el('circle', { cx, cy: y - Math.min(stack, 6) * 3, r: lane === 'request' ? 5 : 8, fill: m.bad ? 'var(--bad)' : colours[lane], stroke: '#0f1420', 'stroke-width': 2 }));
-      if (lane !== 'request' && cx - lastLabelX > 84) {
-        g.append(el('text', { x: cx, y: y + 24, 'text-anchor': 'middle', class: 'marble-text' }, m.label));
-        lastLabelX = cx;
-      } else if (lane === 'request') lastLabelX = cx;
+      const last = stacks.at(-1);
+      // 401s seen on the wire carry no click: they stack with the ones just before them.
+      const stack = m.burst ? stacks.find((candidate) => candidate.burst === m.burst) : lane === 'request' && last && !last.burst && x(m.t) - last.cx < 20 && last;
+      if (stack) stack.items.push(m);
+      else stacks.push({ cx: x(m.t), burst: m.burst, items: [m] });
+    }
+    // Two label rows under each lane, so that close events (authenticating, then authenticated) both show.
+    const rowEnds = [-Infinity, -Infinity];
+    for (const { cx, items } of stacks) {
+      const label = stackLabel(lane, items);
+      const g = el('g', { 'data-lane': lane, 'data-label': items.at(-1).label, ...(items.at(-1).kind ? { 'data-kind': items.at(-1).kind } : {}) });
+      g.append(el('title', {}, label)); // every marble names itself on hover, even where its text has no room
+      items.forEach((m, i) => {
+        g.append(el('circle', { cx, cy: y - Math.min(i, 6) * 3, r: lane === 'request' ? 5 : 8, fill: m.bad ? 'var(--bad)' : colours[lane], stroke: '#0f1420', 'stroke-width': 2 }));
+      });
+      const labelWidth = label.length * 6.5 + 10;
+      const row = rowEnds.findIndex((end) => cx - labelWidth / 2 > end);
+      if (row >= 0) {
+        const textX = Math.min(cx, left + width + 9 - labelWidth / 2); // a fresh marble's label stays inside the diagram
+        g.append(el('text', { x: textX, y: y + 24 + row * 14, 'text-anchor': 'middle', class: 'marble-text' }, label));
+        rowEnds[row] = cx + labelWidth / 2;
+      }
       svg.append(g);
     }
   });

@@ -37,7 +37,8 @@ export async function startWebDemo({ port = 0, ttl = 8 } = {}) {
   const api = await createApiVideoTestServer({ apiKey: DEMO_KEY, ttl, cors: true });
   const stats = () => ({ logins: api.counts['POST /auth/api-key'] ?? 0, refreshes: api.counts['POST /auth/refresh'] ?? 0, unauthorized: api.unauthorized });
   const control: Record<string, () => unknown> = {
-    'GET /config': () => ({ apiUrl: api.url, apiKey: DEMO_KEY, ttl }),
+    // A new page starts clean: failures armed by an earlier page's buttons do not carry over.
+    'GET /config': () => (api.reset(), { apiUrl: api.url, apiKey: DEMO_KEY, ttl }),
     'GET /stats': stats,
     'POST /control/revoke': () => (api.revokeAll(), stats()),
     'POST /control/fail-auth': () => (api.fail('POST /auth/refresh', { status: 503, count: 3 }), api.fail('POST /auth/api-key', { status: 503, count: 3 }), stats()),

@@ -1,11 +1,34 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
 
 const API_KEY = 'cli-secret-api-key-7d2e';
+
+/** A 127.0.0.1 port where nothing listens: bound, then closed. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** An https server on 127.0.0.1 with a throwaway self-signed certificate (made by openssl for this run). */
+async function selfSignedServer() {
+  const dir = await mkdtemp(join(tmpdir(), 'rx-bearer-tls-'));
+  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
+  const [key, cert] = await Promise.all([readFile(join(dir, 'key.pem')), readFile(join(dir, 'cert.pem'))]);
+  const server = createHttpsServer({ key, cert }, (_req, res) => res.end('{}'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `https://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+}
 
 interface Run {
   code: number | null;
@@ -127,15 +150,22 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
     ['a missing key', () => [['token', '--base-url', server.url], {}], 2, /^rx-bearer: no API key: set APIVIDEO_API_KEY or pass --api-key-file PATH\n$/],
     ['an unreadable key file', () => [['token', '--api-key-file', '/nonexistent/key'], {}], 2, /^rx-bearer: cannot read the API key file \/nonexistent\/key\n$/],
     ['a plain --api-key flag', () => [['token', `--api-key=${API_KEY}`]], 2, /^rx-bearer: --api-key is not accepted .*\n$/],
-    ['an unknown flag', () => [['token', '--colour']], 2, /^rx-bearer: Unknown option '--colour'.*\n$/],
+    ['no command (the help goes to stderr)', () => [[]], 2, /^rx-bearer: api\.video bearer tokens for the shell\n[\s\S]*Exit codes:/],
+    ['an unknown flag', () => [['token', '--colour']], 2, /^rx-bearer: Unknown option '--colour' \(see rx-bearer --help\)\n$/],
     ['an unknown command', () => [['login']], 2, /^rx-bearer: unknown command "login".*\n$/],
     ['invalid --data', () => [['request', '/videos', '--data', '{nope']], 2, /^rx-bearer: --data must be valid JSON\n$/],
-    ['a plain-http base URL', () => [['token', '--base-url', 'http://api.example.com']], 2, /^rx-bearer: --base-url must be https .*\n$/],
+    ['a plain-http base URL', () => [['token', '--base-url', 'http://api.example.com']], 2, /^rx-bearer: --base-url must be https, or http on localhost, 127\.0\.0\.1 or \[::1\]; pass --allow-insecure-http .*\n$/],
     ['a rejected key', () => [['token', '--base-url', server.url], { APIVIDEO_API_KEY: 'wrong-key' }], 3, /^rx-bearer: The API key was rejected \(HTTP 401\)\n$/],
-    ['an unreachable server', () => [['token', '--base-url', 'http://127.0.0.1:9']], 4, /^rx-bearer: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:9\/auth\/api-key\n$/],
+    ['a refused connection, naming ECONNREFUSED', () => [['token', '--base-url', `http://127.0.0.1:${refusedPort}`]], 4, /^rx-bearer: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/],
+    ['a host that does not resolve, naming the DNS error', () => [['token', '--base-url', 'https://no-such-host.invalid']], 4, /^rx-bearer: Authentication failed after retries: Network error calling https:\/\/no-such-host\.invalid\/auth\/api-key \((ENOTFOUND, host not found|EAI_AGAIN, DNS lookup failed, try again)\)\n$/],
+    ['a plain-http URL let through by --allow-insecure-http, where nothing listens', () => [['token', '--allow-insecure-http', '--base-url', `http://127.0.0.2:${refusedPort}`]], 4, /^rx-bearer: .*Network error calling http:\/\/127\.0\.0\.2:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/],
   ];
+  let refusedPort = 0;
+  beforeAll(async () => {
+    refusedPort = await closedPort();
+  });
   for (const [label, args, exitCode, message] of errors) {
-    it(`exits ${exitCode} with one line on stderr for ${label}`, async () => {
+    it(`exits ${exitCode} with ${exitCode === 2 && label.startsWith('no command') ? 'the help' : 'one line'} on stderr for ${label}`, async () => {
       const { code, stdout, stderr } = await run(...args());
       expect(code).toBe(exitCode);
       expect(stdout).toBe('');
@@ -143,10 +173,24 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
     });
   }
 
-  it('documents every exit code in --help', async () => {
-    const { code, stdout } = await run(['--help']);
-    expect(code).toBe(0);
-    for (const exitCode of [0, 1, 2, 3, 4, 5]) expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, 'm'));
-    expect(stdout).toContain('curl -H "Authorization: Bearer $(npx rx-bearer token)"');
+  it('exits 4 naming the certificate error for a server whose TLS certificate is not trusted', async () => {
+    const tls = await selfSignedServer();
+    try {
+      const { code, stderr } = await run(['token', '--base-url', tls.url]);
+      expect(code).toBe(4);
+      expect(stderr).toMatch(/^rx-bearer: .*Network error calling https:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(\w*(SELF_SIGNED|CERT)\w*, TLS certificate not trusted\)\n$/);
+    } finally {
+      await tls.close();
+    }
   });
+
+  for (const help of [['--help'], ['-h'], ['help']]) {
+    it(`prints the usage with every exit code for "rx-bearer ${help.join(' ')}", and exits 0`, async () => {
+      const { code, stdout, stderr } = await run(help);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      for (const exitCode of [0, 1, 2, 3, 4, 5]) expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, 'm'));
+      expect(stdout).toContain('--allow-insecure-http');
+      expect(stdout).toContain('curl -H "Authorization: Bearer $(npx rx-bearer token)"');
+    });
+  }
 });

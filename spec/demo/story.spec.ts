@@ -14,7 +14,7 @@ describe('the demo story (virtual time)', () => {
   const TTL = 6000;
   let scheduler: TestScheduler;
 
-  function setUp(helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0]) {
+  function setUp(helpers: Parameters<Parameters<TestScheduler['run']>[0]>[0], { withTricks = true } = {}) {
     const marbles = createMarbleTransport(helpers, { expiresIn: TTL / 1000, defaultAnswer: '5ms (t|)' });
     const { transport, calls$ } = observeTransport(marbles, scheduler);
     const auth = createBearerAuth({ apiKey: 'demo', transport, scheduler, retry: { random: () => 0.5 } });
@@ -37,7 +37,7 @@ describe('the demo story (virtual time)', () => {
       rejectRefreshToken: () => void marbles.answerRefresh('5ms #', {}, new HttpError({ status: 400, url: 'http://api.test/auth/refresh' })),
     };
     // The auth's timers run until dispose(): end them with the story, or run() never returns.
-    const story = demoStory({ auth, authCalls$: calls$, request: () => request().pipe(map(Boolean)), scheduler, ttl: TTL, tricks }).pipe(finalize(() => auth.dispose()));
+    const story = demoStory({ auth, authCalls$: calls$, request: () => request().pipe(map(Boolean)), scheduler, ttl: TTL, ...(withTricks ? { tricks } : {}) }).pipe(finalize(() => auth.dispose()));
     return { auth, marbles, story };
   }
 
@@ -86,6 +86,23 @@ describe('the demo story (virtual time)', () => {
       expect(between('5.', THE_END).map((event) => event.text).filter((text) => text.startsWith('→'))).toEqual(['→ refresh', '→ login']);
       expect(marbles.calls.login).toBe(2);
       expect(events.at(-1)!.at).toBeLessThan(30_000);
+    });
+  });
+
+  it('against a real API (no server tricks), forces two refresh cycles with refresh() and says the other chapters are skipped', () => {
+    scheduler.run((helpers) => {
+      const { marbles, story } = setUp(helpers, { withTricks: false });
+      let events: DemoEvent[] = [];
+      story.pipe(toArray()).subscribe((all) => (events = all));
+      helpers.flush();
+
+      const titles = events.filter((event) => event.lane === 'story').map((event) => event.text);
+      expect(titles[1]).toMatch(/^2\. Refreshes: .*refresh\(\) forces two cycles/);
+      expect(titles.some((title) => /^3\.–5\. .*skipped/.test(title))).toBeTrue();
+      expect(titles.filter((title) => title.startsWith('refreshed: ●')).length).toBe(2);
+      expect(marbles.calls).toEqual({ login: 1, refresh: 2 });
+      expect(events.filter((event) => event.lane === 'request' && event.tone !== 'good')).toEqual([]);
+      expect(events.at(-1)?.text).toBe(THE_END);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -39,4 +40,17 @@ describe("npm run demo (the README's first command), piped", () => {
       expect(error.stdout).toBe('');
     });
   }
+
+  it('with --base-url and no server answering, ends with exit code 1 and a one-line reason naming the cause, instead of hanging', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as { port: number };
+        probe.close(() => resolve(free));
+      });
+    });
+    const error = (await demo(['--base-url', `http://127.0.0.1:${port}`], { APIVIDEO_API_KEY: 'any-key' }).catch((caught: unknown) => caught)) as { code: number; stderr: string; stdout: string };
+    expect(error.code).toBe(1);
+    expect(error.stderr).toMatch(/^demo: stopped: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/);
+    expect(error.stdout).toContain('1. Cold start');
+  }, 50_000);
 });

@@ -38,12 +38,19 @@ describe('npm run demo:web in headless Chromium', () => {
     await page.getByText('Send 20 requests').click();
     await page.waitForFunction(() => Number(document.getElementById('ok')?.textContent) === 20, undefined, { timeout: 10_000 });
 
+    // Every marble says what it is: the first token is "none", the state lane reaches "authenticated", a burst is "20 × 200".
+    const label = (lane: string) => page.locator(`[data-lane="${lane}"] text`).allTextContents();
+    expect((await label('token'))[0]).toBe('none');
+    expect(await label('state')).toContain('authenticated');
+    expect(await label('request')).toContain('20 × 200');
+
     // A 4 s token is refreshed after 2 s: the timeline shows it.
     await page.locator('[data-lane="auth"][data-kind="refresh"]').first().waitFor({ timeout: 10_000 });
 
     await page.getByTestId('status').filter({ hasText: 'authenticated' }).waitFor();
     const before = demo.api.counts['POST /auth/refresh'] ?? 0;
     await page.getByText('Revoke all tokens').click();
+    await page.locator('[data-lane="token"] text', { hasText: 'revoked' }).waitFor();
     await page.getByText('Send 20 requests').click();
     await page.waitForFunction(() => Number(document.getElementById('ok')?.textContent) === 40, undefined, { timeout: 10_000 });
     // The 20 requests met the revocation together: one refresh between them (a timer refresh may add one if it fell due).
@@ -66,4 +73,19 @@ describe('npm run demo:web in headless Chromium', () => {
     await page.screenshot({ path: '.artifacts/demo-web.png' });
     await page.close();
   }, 60_000);
+
+  it("ends the page's armed failures with the page: a new page logs in at the first try", async () => {
+    const first = await browser.newPage();
+    await first.goto(demo.url);
+    await first.getByTestId('status').filter({ hasText: 'authenticated' }).waitFor({ timeout: 10_000 });
+    await first.getByText('Make the auth server fail 3 times').click();
+    await first.locator('[data-lane="auth"] text', { hasText: '3 × 503 armed' }).waitFor();
+    await first.close();
+
+    const next = await browser.newPage();
+    await next.goto(demo.url);
+    await next.getByTestId('status').filter({ hasText: 'authenticated' }).waitFor({ timeout: 10_000 });
+    expect(demo.api.log.filter((entry) => entry.path.startsWith('/auth/')).map((entry) => entry.status)).toEqual([200]);
+    await next.close();
+  }, 30_000);
 });

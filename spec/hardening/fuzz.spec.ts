@@ -4,6 +4,7 @@ import { NEVER, of, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, HttpError, NetworkError, isRxBearerError, type AuthTransport, type TokenResponse } from '../../src/index.js';
 import { tokenResponse } from '../../src/testing/marbles.js';
+import { leakedSecrets, secretsOf } from '../helpers/leaks.js';
 
 const API_KEY = 'fuzz-api-key-5f3a9c';
 const DISPOSE_AT = 24 * 3600_000;
@@ -93,8 +94,7 @@ describe('fuzzing the engine with random auth answers and 401/5xx sequences (vir
           });
           scheduler.schedule(() => auth.dispose(), DISPOSE_AT);
         });
-        const printed = seen.map((item) => `${String(item)} ${inspect(item, { depth: 6 })} ${item instanceof Error ? item.stack : ''}`).join('\n');
-        const leaked = [API_KEY, ...refreshTokens].filter((secret) => secret.length >= 8 && printed.includes(secret));
+        const leaked = leakedSecrets(seen, secretsOf(API_KEY, refreshTokens));
         expect(badTokens).toEqual([]);
         expect(leaked).toEqual([]);
         expect(settled.filter((entry) => entry.startsWith('UNTYPED'))).toEqual([]);

@@ -16,22 +16,30 @@ export function createLeakWatch() {
       return seen.length;
     },
     /** The names (never the values) of the secrets found. */
-    leaks(secrets: Record<string, string>): string[] {
-      const printed = seen
-        .flatMap((item) => {
-          const texts = [String(item), inspect(item, { depth: 8, getters: true, showHidden: true })];
-          try {
-            texts.push(JSON.stringify(item) ?? '');
-          } catch {
-            /* circular: inspect covers it */
-          }
-          if (item instanceof Error) texts.push(item.message, item.stack ?? '');
-          return texts;
-        })
-        .join('\n');
-      return Object.entries(secrets).filter(([, secret]) => secret !== '' && printed.includes(secret)).map(([name]) => name);
-    },
+    leaks: (secrets: Record<string, string>) => leakedSecrets(seen, secrets),
   };
+}
+
+/**
+ * The one leak scanner: the names (never the values) of the secrets found in
+ * any printed form of `items`: String(), util.inspect with getters and hidden
+ * properties, JSON, and an error's message and stack. Secrets shorter than 8
+ * characters are skipped: they would match by chance.
+ */
+export function leakedSecrets(items: unknown[], secrets: Record<string, string>, { depth = 8 } = {}): string[] {
+  const printed = items
+    .flatMap((item) => {
+      const texts = [String(item), inspect(item, { depth, getters: true, showHidden: true })];
+      try {
+        texts.push(JSON.stringify(item) ?? '');
+      } catch {
+        /* circular: inspect covers it */
+      }
+      if (item instanceof Error) texts.push(item.message, item.stack ?? '');
+      return texts;
+    })
+    .join('\n');
+  return Object.entries(secrets).filter(([, secret]) => secret.length >= 8 && printed.includes(secret)).map(([name]) => name);
 }
 
 /** The API key and every refresh token a server issued, by name. */

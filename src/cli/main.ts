@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { createBearerAuth, createHttpTransport, isRxBearerError, type AuthError, type AuthTransport, type TokenResponse } from 'rx-bearer';
 import { firstValueFrom, tap } from 'rxjs';
 import { parseCliArgs, type CliArgs } from './args.js';
+import { networkCause } from './network-cause.js';
 import { CliError, EXIT, HELP } from './usage.js';
 import { watch } from './watch.js';
 
@@ -25,23 +26,27 @@ async function apiKeyOf(args: CliArgs): Promise<string> {
   return fromEnv;
 }
 
-/** Runs a factory that checks --base-url: a bad one is a usage error. */
+/** Runs a factory that checks --base-url: a bad one is a usage error that says what the CLI accepts. */
 function checkingBaseUrl<T>(make: () => T): T {
   try {
     return make();
   } catch (error) {
-    throw new CliError((error as Error).message.replace('"baseUrl" option', '--base-url'), EXIT.usage);
+    const message = (error as Error).message;
+    if (message.includes('allowInsecureHttp')) {
+      throw new CliError('--base-url must be https, or http on localhost, 127.0.0.1 or [::1]; pass --allow-insecure-http to send the API key and tokens over plain http elsewhere', EXIT.usage);
+    }
+    throw new CliError(message.replace('"baseUrl" option', '--base-url'), EXIT.usage);
   }
 }
 
 /** Creates the client. */
 const connect = (args: CliArgs, apiKey: string, transport?: AuthTransport) =>
-  checkingBaseUrl(() => createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, ...(transport ? { transport } : {}) }));
+  checkingBaseUrl(() => createBearerAuth({ apiKey, baseUrl: args.baseUrl, retry, allowInsecureHttp: args.allowInsecureHttp, ...(transport ? { transport } : {}) }));
 
 async function token(args: CliArgs, apiKey: string): Promise<void> {
   // The library keeps refresh tokens to itself; --json needs the raw response, so the transport hands it over.
   let response: TokenResponse | undefined;
-  const http = checkingBaseUrl(() => createHttpTransport({ baseUrl: args.baseUrl }));
+  const http = checkingBaseUrl(() => createHttpTransport({ baseUrl: args.baseUrl, allowInsecureHttp: args.allowInsecureHttp }));
   const transport: AuthTransport = {
     login: (key) => http.login(key).pipe(tap((answer) => (response = answer))),
     refresh: (refreshToken) => http.refresh(refreshToken).pipe(tap((answer) => (response = answer))),
@@ -76,11 +81,14 @@ async function request(args: CliArgs, apiKey: string): Promise<void> {
 /** One line for any failure, and the exit code that goes with it. */
 function describe(error: unknown): [string, number] {
   if (error instanceof CliError) return [error.message, error.exitCode];
+  // A network failure names its cause (DNS, refused, TLS...), which fetch keeps down the cause chain.
+  const cause = networkCause(error);
+  const withCause = (message: string) => (cause ? `${message} (${cause})` : message);
   if (isRxBearerError(error, 'ERR_AUTH')) {
     const { reason, message } = error as AuthError;
-    return [message, reason === 'rejected' ? EXIT.rejected : EXIT.unavailable];
+    return [withCause(message), reason === 'rejected' ? EXIT.rejected : EXIT.unavailable];
   }
-  if (isRxBearerError(error)) return [error.message, EXIT.unavailable];
+  if (isRxBearerError(error)) return [withCause(error.message), EXIT.unavailable];
   return [`unexpected failure: ${(error as Error)?.message ?? String(error)}`, EXIT.failure];
 }
 
@@ -88,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const args = parseCliArgs(argv);
     if (args.command === 'help') return void process.stdout.write(HELP), EXIT.ok;
+    if (args.command === 'usage') return void process.stderr.write(HELP), EXIT.usage;
     if (args.command === 'version') return void process.stdout.write(`${version}\n`), EXIT.ok;
     const apiKey = await apiKeyOf(args);
     if (args.command === 'token') await token(args, apiKey);

@@ -14,6 +14,7 @@ Usage:
   rx-bearer token [--json [--include-refresh-token]]   print an access token
   rx-bearer watch [--show-token]                      stay running; one JSON line per token and state change
   rx-bearer request PATH [--method M] [--data JSON]    call the API once, print the body
+  rx-bearer help                                      this help (also -h, --help)
 
 The API key comes from the APIVIDEO_API_KEY environment variable, or from
 --api-key-file PATH. There is no --api-key flag: it would end up in your shell
@@ -22,6 +23,8 @@ history and in ps.
 Options:
   --base-url URL           API root (default https://ws.api.video)
   --sandbox                use https://sandbox.api.video
+  --allow-insecure-http    accept a plain-http --base-url that is not localhost,
+                           127.0.0.1 or [::1] (the key and tokens travel in clear)
   --api-key-file PATH      read the API key from this file
   --json                   token: print the token response as JSON, with expires_at
   --include-refresh-token  token --json: include the refresh token
@@ -36,7 +39,7 @@ Example:
 Exit codes:
   0  success
   1  unexpected failure
-  2  usage: bad command or flag, missing or unreadable API key
+  2  usage: no command, bad command or flag, missing or unreadable API key
   3  the API key was rejected
   4  the auth server is unreachable or failing (network, timeout, 5xx, 429, bad answers)
   5  request: the API answered with a non-2xx status
