@@ -1,4 +1,5 @@
 import { retry as retryOperator, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
+import { FetchUnavailableError } from './default-fetch-error.js';
 import { InvalidTokenResponseError, NetworkError, TimeoutError, statusOf } from './errors.js';
 import type { RetryOptions } from './options.js';
 
@@ -9,6 +10,7 @@ import type { RetryOptions } from './options.js';
  * of custom transports are judged by their `status` where they have one.
  */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof FetchUnavailableError) return false; // no fetch now, none later
   if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof InvalidTokenResponseError) return true;
   const status = statusOf(error);
   return status === undefined || status === 0 || status === 408 || status === 429 || status >= 500;
