@@ -31,15 +31,16 @@ const browserFetch = {
 /**
  * cross-fetch is loaded only where there is no global fetch: with `require`
  * in the CommonJS builds (a dynamic import inside CommonJS fails under Jest),
- * with `import()` in the ESM build; both marked for bundlers to leave alone,
- * so a bundle for a platform with fetch does not carry node-fetch.
+ * with `import()` in the ESM build, marked for bundlers to leave alone so that
+ * a bundle for a platform with fetch does not carry node-fetch (webpack 5.113
+ * ignores that mark on require(): the README says how to leave it out).
  */
 const crossFetchLoader = {
   name: 'cross-fetch-loader',
   renderDynamicImport({ format, targetModuleId }) {
     if (targetModuleId !== 'cross-fetch') return null;
     return format === 'cjs'
-      ? { left: 'Promise.resolve().then(function () { return module.require(', right: '); })' }
+      ? { left: 'Promise.resolve().then(function () { return require(', right: '); })' }
       : { left: 'import(/* webpackIgnore: true */ /* @vite-ignore */ ', right: ')' };
   },
 };

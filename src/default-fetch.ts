@@ -6,7 +6,7 @@ let crossFetch: Promise<typeof fetch> | undefined;
  * Loads cross-fetch once. The ESM build keeps this `import()`; the CommonJS
  * build turns it into `require()` (rollup's dynamicImportInCjs: false), which
  * works where a dynamic import inside CommonJS does not (Jest without
- * --experimental-vm-modules). Either way it is marked for bundlers to leave
+ * --experimental-vm-modules). The ESM one is marked for bundlers to leave
  * alone, so a bundle for a platform with fetch does not carry node-fetch.
  */
 const loadCrossFetch = (): Promise<typeof fetch> =>
