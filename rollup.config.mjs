@@ -27,9 +27,41 @@ const browserFetch = {
   },
 };
 
+/**
+ * cross-fetch is loaded only where there is no global fetch: with `require`
+ * in the CommonJS builds (a dynamic import inside CommonJS fails under Jest),
+ * with `import()` in the ESM build, marked for bundlers to leave alone so that
+ * a bundle for a platform with fetch does not carry node-fetch (webpack 5.113
+ * ignores that mark on require(): the README says how to leave it out).
+ */
+const crossFetchLoader = {
+  name: 'cross-fetch-loader',
+  renderDynamicImport({ format, targetModuleId }) {
+    if (targetModuleId !== 'cross-fetch') return null;
+    return format === 'cjs'
+      ? { left: 'Promise.resolve().then(function () { return require(', right: '); })' }
+      : { left: 'import(/* webpackIgnore: true */ /* @vite-ignore */ ', right: ')' };
+  },
+};
+
+/**
+ * Angular ships ESM only, so a plain import of it in angular.d.cts is TS1479
+ * for a CommonJS project under node16/nodenext (with skipLibCheck: false).
+ * The declarations only need its types: import them as types, resolved as
+ * an ESM importer would, which TypeScript allows from CommonJS.
+ */
+const angularTypesFromCjs = {
+  name: 'angular-types-from-cjs',
+  renderChunk(code, chunk, outputOptions) {
+    if (!outputOptions.entryFileNames.endsWith('.d.cts')) return null;
+    return code.replace(/^import \{([^}]*)\} from '(@angular\/[^']+)';$/gm, "import type {$1} from '$2' with { 'resolution-mode': 'import' };");
+  },
+};
+
 export default [
   {
-    // dist/browser.mjs: the core for browsers (the exports map's browser condition).
+    // dist/browser.mjs and browser.cjs: the core for browsers (the exports map's
+    // browser condition); the CommonJS one for runners that require() it (Jest with jsdom).
     input: { browser: 'src/index.ts' },
     external,
     plugins: [
@@ -40,12 +72,16 @@ export default [
         compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: [] },
       }),
     ],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
   },
   {
     input,
     external,
     plugins: [
+      crossFetchLoader,
       typescript({
         tsconfig: './tsconfig.json',
         include: ['src/**/*.ts'],
@@ -99,7 +135,7 @@ export default [
   {
     input: { angular: 'src/angular/index.ts' },
     external: angularExternal,
-    plugins: [dts({ compilerOptions: { types: [] } })],
+    plugins: [dts({ compilerOptions: { types: [] } }), angularTypesFromCjs],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },

@@ -9,7 +9,7 @@ import type { RetryOptions } from './options.js';
  * of custom transports are judged by their `status` where they have one.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof AuthError) return false; // already a verdict (e.g. 'redirected')
+  if (error instanceof AuthError) return false; // already a verdict ('redirected', no fetch at all)
   if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof InvalidTokenResponseError) return true;
   const status = statusOf(error);
   return status === undefined || status === 0 || status === 408 || status === 429 || status >= 500;

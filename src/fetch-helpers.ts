@@ -18,9 +18,13 @@ function sameOrigin(url: string, target: Target): boolean {
 
 /** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
 async function discardBody(response: Response): Promise<void> {
+  // Never awaited: a Response whose stream is shared with an unread clone
+  // (msw, service workers, caches) never settles cancel(), and the request
+  // would hang. Cancelling is a courtesy to the connection, not a step to wait on.
+  const swallow = () => undefined;
   try {
-    if (typeof response.body?.cancel === 'function') await response.body.cancel();
-    else await response.arrayBuffer();
+    if (typeof response.body?.cancel === 'function') response.body.cancel().catch(swallow);
+    else response.arrayBuffer().catch(swallow);
   } catch {
     /* the body is not wanted anyway */
   }

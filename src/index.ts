@@ -13,6 +13,7 @@ export {
   TimeoutError,
   isRxBearerError,
 } from './errors.js';
+export { FetchUnavailableError } from './default-fetch-error.js';
 
 export type { BearerAuth } from './create-bearer-auth.js';
 export type { AuthorizeOptions } from './authorize.js';

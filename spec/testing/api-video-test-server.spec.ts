@@ -89,6 +89,31 @@ describe('createApiVideoTestServer (the server contract)', () => {
     expect(await created.json()).toEqual({ videoId: jasmine.stringMatching(/^vi/), title: 'hello' });
   });
 
+  it('GET /videos lists the videos created, oldest first, in pages as api.video does', async () => {
+    const { access_token: token } = await login();
+    const list = async (query = '') => (await fetch(`${server.url}/videos${query}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(await list()).toEqual({ data: [], pagination: jasmine.objectContaining({ currentPage: 1, pageSize: 25, pagesTotal: 1, itemsTotal: 0, currentPageItems: 0 }) });
+
+    const created = [];
+    for (const title of ['one', 'two', 'three']) {
+      const answer = await fetch(`${server.url}/videos`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ title }) });
+      created.push(await answer.json());
+    }
+    expect((await list()).data).toEqual(created);
+
+    const second = await list('?currentPage=2&pageSize=2');
+    expect(second.data.map((video: { title: string }) => video.title)).toEqual(['three']);
+    expect(second.pagination).toEqual({
+      currentPage: 2, currentPageItems: 1, pageSize: 2, pagesTotal: 2, itemsTotal: 3,
+      links: [
+        { rel: 'self', uri: '/videos?currentPage=2&pageSize=2' },
+        { rel: 'first', uri: '/videos?currentPage=1&pageSize=2' },
+        { rel: 'previous', uri: '/videos?currentPage=1&pageSize=2' },
+        { rel: 'last', uri: '/videos?currentPage=2&pageSize=2' },
+      ],
+    });
+  });
+
   it('injects status faults per route, count times, with Retry-After (seconds or date), raw bodies and headers', async () => {
     server.fail('POST /auth/api-key', { status: 503, count: 2 });
     server.fail('POST /auth/api-key', { status: 429, retryAfter: 7 });

@@ -89,7 +89,8 @@ const redact = (body: Record<string, unknown>) =>
 /**
  * Starts an api.video-compatible server on 127.0.0.1 (ephemeral port) for
  * tests, demos and benchmarks: POST /auth/api-key, POST /auth/refresh,
- * GET and POST /videos behind the bearer token, and /redirect?to=URL&status=3xx
+ * GET and POST /videos behind the bearer token (POST keeps the video, GET
+ * lists them paginated as api.video does: `?currentPage=1&pageSize=25`), and /redirect?to=URL&status=3xx
  * (any method, unprotected; 302 unless status says otherwise; without `to`, a redirect loop) for checking where a client's token goes.
  */
 export async function createApiVideoTestServer(options: ApiVideoTestServerOptions = {}): Promise<ApiVideoTestServer> {
@@ -104,6 +105,25 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   let unauthorized = 0;
   let aborted = 0;
   let keysRejected = false;
+
+  /** Videos created with POST /videos, oldest first; kept until close(). */
+  const videos: Array<Record<string, unknown>> = [];
+  /** One page of them as api.video answers GET /videos: `currentPage` from 1, `pageSize` 25 by default (at most 100). */
+  const videoPage = (query: URLSearchParams) => {
+    const pageSize = Math.min(100, Math.max(1, Math.trunc(Number(query.get('pageSize') ?? 25)) || 25));
+    const pagesTotal = Math.max(1, Math.ceil(videos.length / pageSize));
+    const currentPage = Math.max(1, Math.trunc(Number(query.get('currentPage') ?? 1)) || 1);
+    const data = videos.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+    const uri = (page: number) => `/videos?currentPage=${page}&pageSize=${pageSize}`;
+    const links = [
+      { rel: 'self', uri: uri(currentPage) },
+      { rel: 'first', uri: uri(1) },
+      ...(currentPage > 1 ? [{ rel: 'previous', uri: uri(Math.min(currentPage - 1, pagesTotal)) }] : []),
+      ...(currentPage < pagesTotal ? [{ rel: 'next', uri: uri(currentPage + 1) }] : []),
+      { rel: 'last', uri: uri(pagesTotal) },
+    ];
+    return { data, pagination: { currentPage, currentPageItems: data.length, pageSize, pagesTotal, itemsTotal: videos.length, links } };
+  };
 
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
@@ -126,8 +146,12 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       unauthorized++;
       return [401, problem(401, 'Unauthorized request.')];
     }
-    if (route === 'GET /videos') return [200, JSON.stringify({ data: [], pagination: { currentPage: 1, itemsTotal: 0 } })];
-    if (route === 'POST /videos') return [201, JSON.stringify({ videoId: `vi${randomUUID().slice(0, 8)}`, ...body })];
+    if (route === 'GET /videos') return [200, JSON.stringify(videoPage(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams))];
+    if (route === 'POST /videos') {
+      const video = { title: '', ...body, videoId: `vi${randomUUID().replace(/-/g, '').slice(0, 20)}` };
+      videos.push(video);
+      return [201, JSON.stringify(video)];
+    }
     return [404, problem(404, 'Not found.')];
   };
 
