@@ -1,0 +1,198 @@
+import { inspect } from 'node:util';
+import { Request as NodeFetchRequest } from 'cross-fetch';
+import { firstValueFrom } from 'rxjs';
+import { createBearerAuth, type BearerAuth } from '../../src/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+
+/**
+ * FINDINGS from an outside review of the credential boundary (issue 12,
+ * commits 02dac41/37e0918). Each spec states what should hold and FAILS on
+ * 37e0918; it pins one way a credential still reaches a place it should not.
+ * Each describe names its severity and the fix suggested.
+ */
+describe('FINDINGS: credential boundary, seen from outside', () => {
+  let api: ApiVideoTestServer;
+  let other: ApiVideoTestServer;
+  let auth: BearerAuth | undefined;
+
+  beforeEach(async () => {
+    [api, other] = await Promise.all([createApiVideoTestServer(), createApiVideoTestServer()]);
+  });
+  afterEach(async () => {
+    auth?.dispose();
+    auth = undefined;
+    await Promise.all([api.close(), other.close()]);
+  });
+
+  /**
+   * MEDIUM. httpTransport trusts `redirect: 'manual'` to be honoured. A fetch
+   * that does not (an instrumentation wrapper that copies method/headers/body
+   * only, whatwg-fetch = cross-fetch's browser build, which runs on XHR and
+   * ignores `redirect`) follows a 307 from /auth/api-key with the API key in
+   * the body, and rx-bearer then takes the other origin's answer as the
+   * session: the API receives a bearer token chosen by the other origin.
+   * Fix: after the fetch, refuse an answer with `response.redirected` or a
+   * non-empty `response.url` other than the auth URL (AuthError 'redirected').
+   * The key itself cannot be saved then, but the forged session is refused.
+   */
+  describe('MEDIUM: a fetch that ignores redirect: "manual" on an auth route', () => {
+    const forgetsRedirect: typeof fetch = (input, init = {}) => fetch(input, { method: init.method, headers: init.headers, body: init.body, signal: init.signal });
+
+    it('FINDING: the session answered by another origin after a 307 from /auth/api-key is refused (AuthError redirected)', async () => {
+      // The other origin knows the key it was sent: it answers with a session of its own.
+      const evil = await createApiVideoTestServer({ apiKey: 'test-api-key' });
+      try {
+        api.fail('POST /auth/api-key', { status: 307, headers: { location: `${evil.url}/auth/api-key` } });
+        auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url, fetch: forgetsRedirect, refreshOn: 'timer' });
+        const error = await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught);
+        expect(error).toEqual(jasmine.objectContaining({ reason: 'redirected' }));
+        const forged = api.log.filter((entry) => entry.token !== undefined && evil.issued.has(entry.token));
+        expect(forged.length).withContext('API requests carrying a token issued by the other origin').toBe(0);
+      } finally {
+        await evil.close();
+      }
+    });
+  });
+
+  /**
+   * MEDIUM (a gadget: needs a prototype-pollution bug elsewhere in the app).
+   * normalizeOptions destructures the options, so inherited properties count:
+   * `Object.prototype.baseUrl = 'https://evil'` makes every later
+   * createBearerAuth({ apiKey }) POST the API key there, and
+   * `Object.prototype.allowedOrigins` widens where the token goes.
+   * Fix: read each option only when `Object.hasOwn(options, name)` (or copy
+   * own properties into a null-prototype object first), and the same for
+   * `retry`.
+   */
+  describe('MEDIUM: options inherited from Object.prototype', () => {
+    const proto = Object.prototype as unknown as Record<string, unknown>;
+    afterEach(() => {
+      delete proto['baseUrl'];
+      delete proto['allowedOrigins'];
+    });
+
+    it('FINDING: a polluted Object.prototype.baseUrl does not receive the API key', async () => {
+      proto['baseUrl'] = other.url;
+      let made: BearerAuth | undefined;
+      try {
+        made = createBearerAuth({ apiKey: 'polluted-key' });
+      } catch {
+        /* refusing is fine too */
+      }
+      delete proto['baseUrl'];
+      auth = made;
+      if (made) await firstValueFrom(made.fetch('/videos')).catch(() => undefined);
+      expect(other.log.map((entry) => `${entry.method} ${entry.path}`)).toEqual([]);
+    });
+
+    it('FINDING: a polluted Object.prototype.allowedOrigins does not widen where the token goes', () => {
+      proto['allowedOrigins'] = [other.url];
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      expect(auth.scope.allowsToken(`${other.url}/videos`)).toBeFalse();
+    });
+  });
+
+  /**
+   * LOW. auth.scope is the live object fetch-helpers consult, and
+   * `scope.origins` is a plain Set: `auth.scope.origins.add(x)` (any code
+   * holding the auth: a library it was passed to) silently adds an origin
+   * that receives the token. Fix: Object.freeze the scope, and expose a
+   * frozen copy of the origins (an array, or a Set subclass whose add/delete/
+   * clear throw), keeping the private Set for the check.
+   */
+  describe('LOW: a mutable scope', () => {
+    it('FINDING: auth.scope.origins cannot be widened after creation', async () => {
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      try {
+        (auth.scope.origins as Set<string>).add(other.url);
+      } catch {
+        /* refusing is the fix */
+      }
+      try {
+        (auth.scope as { allowsToken: unknown }).allowsToken = () => true;
+      } catch {
+        /* refusing is the fix */
+      }
+      await firstValueFrom(auth.fetch(`${other.url}/videos`));
+      expect(other.log.map((entry) => entry.hadAuthorization)).toEqual([false]);
+    });
+  });
+
+  /**
+   * LOW. The auth routes are matched after decoding, case folding and
+   * trailing slashes, but not in spellings common servers still route to
+   * the same handler: `/auth//refresh` (nginx merge_slashes, on by default),
+   * `/auth/refresh;x` (Servlet/Spring path parameters). The bearer token is
+   * sent there. Fix: in canonicalPath also collapse repeated slashes and drop
+   * `;…` path parameters of each segment before comparing (the scope
+   * promises "never the auth routes however spelled").
+   */
+  describe('LOW: auth routes spelled as servers still route them', () => {
+    for (const path of ['/auth//refresh', '/auth/refresh;jsessionid=1', '/auth//api-key']) {
+      it(`FINDING: ${path} is an auth route (no bearer token)`, () => {
+        auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+        expect(auth.scope.isAuthRoute(`${api.url}${path}`)).toBeTrue();
+        expect(auth.scope.allowsToken(path)).toBeFalse();
+      });
+    }
+  });
+
+  /**
+   * LOW (correctness; the token stays on the API origin). A Request that is
+   * not the global Request (cross-fetch's node-fetch Request, one from
+   * another realm) is taken for a URL: String(request) is "[object Request]",
+   * a relative path on baseUrl, so the token goes to `baseUrl/[object
+   * Request]` and the request's own URL, method and body are lost. Fix:
+   * recognise a Request by shape (string `url`, `clone` function), or refuse
+   * anything that is not a string, a URL or a Request with a TypeError.
+   */
+  describe('LOW: a Request from another fetch implementation', () => {
+    it('FINDING: a node-fetch Request for another origin is sent there without the token, not to baseUrl/[object Request]', async () => {
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      const outcome = await firstValueFrom(auth.fetch(new NodeFetchRequest(`${other.url}/videos`) as unknown as Request)).then(
+        (response) => response.status,
+        (error: unknown) => error,
+      );
+      expect(api.log.map((entry) => entry.path)).not.toContain('/[object%20Request]');
+      // Either sent where it says, without the token, or refused.
+      if (typeof outcome === 'number') expect(other.log.map((entry) => entry.hadAuthorization)).toEqual([false]);
+      else expect(outcome).toEqual(jasmine.any(TypeError));
+    });
+  });
+
+  /**
+   * LOW. An auth route's error body is kept whole in HttpError.body, the
+   * cause of the AuthError that state$ reports: a server (or a proxy's error
+   * page) that echoes the request puts the API key or the refresh token into
+   * whatever logs state$ or the error (util.inspect, Sentry...). Fix: in
+   * httpTransport, replace occurrences of the credential sent in the error
+   * body (and its text) with '[redacted]' before building the HttpError, or
+   * keep only the body's `title`/`status`/`detail` fields.
+   */
+  describe('LOW: a credential echoed by the auth server', () => {
+    it('FINDING: an API key echoed in a 400 body from /auth/api-key does not reach state$ or the error', async () => {
+      api.fail('POST /auth/api-key', { status: 400, body: JSON.stringify({ title: 'Invalid apiKey "test-api-key"' }) });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url, retry: { maxAttempts: 1 } });
+      const seen: unknown[] = [];
+      auth.state$.subscribe((state) => seen.push(state));
+      seen.push(await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught));
+      const printed = seen.map((item) => inspect(item, { depth: Infinity, showHidden: true })).join('\n');
+      expect(printed.includes('test-api-key')).withContext('API key in printed state$/error').toBeFalse();
+    });
+  });
+
+  /**
+   * LOW. baseUrl with `user:password@` is refused without echoing it, but a
+   * request URL with userinfo (not in scope, so sent as is) fails in fetch
+   * and the NetworkError's message repeats the password (twice, with
+   * undici's cause). Fix: strip username/password from the URL put in
+   * NetworkError/HttpError messages (`url.username = url.password = ''`).
+   */
+  describe('LOW: userinfo of a request URL in error messages', () => {
+    it('FINDING: the password of a URL with userinfo is not in the NetworkError message', async () => {
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      const error = await firstValueFrom(auth.fetch(`${api.url.replace('//', '//user:hunter2@')}/videos`)).catch((caught: unknown) => caught);
+      expect((error as Error).message).not.toContain('hunter2');
+    });
+  });
+});
