@@ -27,8 +27,8 @@ describe('FINDINGS: credential boundary, seen from outside', () => {
   /**
    * MEDIUM. httpTransport trusts `redirect: 'manual'` to be honoured. A fetch
    * that does not (an instrumentation wrapper that copies method/headers/body
-   * only, whatwg-fetch = cross-fetch's browser build, which runs on XHR and
-   * ignores `redirect`) follows a 307 from /auth/api-key with the API key in
+   * only; an XHR-based polyfill such as whatwg-fetch, which ignores
+   * `redirect`, where there is no native fetch) follows a 307 from /auth/api-key with the API key in
    * the body, and rx-bearer then takes the other origin's answer as the
    * session: the API receives a bearer token chosen by the other origin.
    * Fix: after the fetch, refuse an answer with `response.redirected` or a
