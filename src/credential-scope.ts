@@ -78,7 +78,8 @@ function canonicalPath(pathname: string): string {
   } catch {
     /* a malformed escape: compare it as it is */
   }
-  return path.toLowerCase().replace(/\/+$/, '');
+  // Servers merge repeated slashes (nginx) and strip ';' path parameters (servlets): so does the comparison.
+  return path.toLowerCase().replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
@@ -120,9 +121,12 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     return target !== null && target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
   };
 
-  return {
+  // Frozen, and the origins handed out as a copy: nobody widens the scope after creation.
+  return Object.freeze<CredentialScope>({
     baseUrl: root,
-    origins,
+    get origins(): ReadonlySet<string> {
+      return new Set(origins);
+    },
     authUrl: (route) => root + AUTH_PATHS[route],
     resolve,
     allowsToken(url, against) {
@@ -131,5 +135,5 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     },
     isAuthRoute,
     keepsCredentials: (from, to) => from.origin === to.origin && to.origin !== 'null',
-  };
+  });
 }

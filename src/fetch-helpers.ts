@@ -5,16 +5,7 @@ import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpEr
 import type { ResolvedOptions } from './options.js';
 import { MAX_REDIRECTS, followsItself, learnHidesRedirects, nextHop, type Hop } from './redirects.js';
 import { requestPreparer } from './request-input.js';
-import type { Target } from './credential-scope.js';
 import type { TokenEngine } from './token-engine.js';
-
-function sameOrigin(url: string, target: Target): boolean {
-  try {
-    return new URL(url).origin === target.origin;
-  } catch {
-    return false;
-  }
-}
 
 /** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
 async function discardBody(response: Response): Promise<void> {
@@ -100,7 +91,8 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
             continue;
           }
           // A 401 from where the token did not go says nothing about the token.
-          const carried = token !== null && !hop.dropped && scope.allowsToken(hop.target) && (!response.redirected || sameOrigin(response.url, target));
+          // After a redirect the fetch followed itself (a browser), where the token went is unknown: not an answer to it.
+          const carried = token !== null && !hop.dropped && scope.allowsToken(hop.target) && !response.redirected;
           if (response.status === 401 && carried) {
             // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
             if (phase === 'resend') engine.refused(route, token);

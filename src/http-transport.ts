@@ -33,9 +33,10 @@ export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalTh
     };
     return fetchObservable(url, undefined, async (signal) => {
       const response = await fetchImpl(url, { ...init, signal });
-      if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
+      if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
         void response.body?.cancel().catch(() => {});
-        const where = response.type === 'opaqueredirect' ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
+        const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
         throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
       }
       const body = await readBody(response);

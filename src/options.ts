@@ -105,11 +105,14 @@ function checkNumber(option: string, value: number, min: number, { integer = fal
 /** Validates once, up front: a bad option throws a TypeError naming it. */
 export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options', 'an object');
+  // Own properties only: a polluted Object.prototype must not choose where the key goes.
+  options = Object.assign(Object.create(null) as BearerAuthOptions, options);
+  const retryOptions: RetryOptions = Object.assign(Object.create(null) as RetryOptions, options.retry);
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
   const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false } = options;
-  const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = options.retry ?? {};
-  const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = options.retry ?? {};
+  const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
+  const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
   if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string');
   const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp });
