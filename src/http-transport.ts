@@ -23,7 +23,7 @@ function locationOrigin(response: Response, url: string): string {
  * choosing. A 3xx (or a browser's opaque redirect) is an AuthError 'redirected'.
  */
 export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalThis.fetch = defaultFetch): AuthTransport {
-  const post = (route: AuthRoute, payload: Record<string, string>): Observable<TokenResponse> => {
+  const post = (route: AuthRoute, credential: string, payload: Record<string, string>): Observable<TokenResponse> => {
     const url = scope.authUrl(route);
     const init: RequestInit = {
       method: 'POST',
@@ -39,7 +39,8 @@ export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalTh
         const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
         throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
       }
-      const body = await readBody(response);
+      // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
+      const body = await readBody(response, credential);
       if (!response.ok) throw toHttpError(response, url, body);
       if (body === null || typeof body !== 'object') {
         throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
@@ -49,8 +50,8 @@ export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalTh
   };
 
   return {
-    login: (apiKey) => post('login', { apiKey }),
-    refresh: (refreshToken) => post('refresh', { refreshToken }),
+    login: (apiKey) => post('login', apiKey, { apiKey }),
+    refresh: (refreshToken) => post('refresh', refreshToken, { refreshToken }),
   };
 }
 
