@@ -52,8 +52,8 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     state$: engine.state$,
     fetch,
     json,
-    authorize: (factory, { isUnauthorized = hasStatus401 } = {}) =>
-      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401)),
+    authorize: (factory, { isUnauthorized = hasStatus401, route } = {}) =>
+      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401, route)),
     refresh: engine.refresh,
     scope: resolved.scope,
     dispose: engine.dispose,

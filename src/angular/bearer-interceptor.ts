@@ -19,8 +19,10 @@ export const bearerInterceptor: HttpInterceptorFn = (request, next) => {
   const auth = inject(BEARER_AUTH);
   // No document, no base: relative URLs then get no token (default-deny).
   const base = inject(DOCUMENT, { optional: true })?.baseURI ?? null;
-  if (!auth.scope.allowsToken(request.url, base)) return next(request);
+  const target = auth.scope.resolve(request.url, base);
+  if (target === null || !auth.scope.allowsToken(target)) return next(request);
   return auth.authorize((token) => next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } })), {
     isUnauthorized: (error) => error instanceof HttpErrorResponse && error.status === 401,
+    route: `${request.method} ${target.origin}${target.pathname}`,
   });
 };

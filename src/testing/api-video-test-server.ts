@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
@@ -13,6 +14,8 @@ export interface ApiVideoTestServerOptions {
   clockSkew?: number;
   /** Answer CORS preflights and allow every origin, for pages served elsewhere (browser tests, the web demo). @default false */
   cors?: boolean;
+  /** Serve https with this key and certificate (PEM), e.g. to test an https -> http redirect. @default plain http */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 const corsHeaders = {
@@ -198,12 +201,13 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     else res.writeHead(status, headers).end(text);
   };
 
-  const http = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const listener = (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch(() => res.destroy());
+  const http = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     get counts() {
       return counts;
     },
