@@ -27,6 +27,8 @@ export interface BearerAuth {
    * ask it too before handing the token to a client of your own.
    */
   readonly scope: CredentialScope;
+  /** What JSON.stringify and loggers show of it: its public state, never a token or a secret. */
+  toJSON(): AuthState;
   /** Stops timers and in-flight auth calls, completes token$ and state$; later calls error with DisposedError. */
   dispose(): void;
 }
@@ -44,7 +46,7 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   const { fetch, json } = createFetchHelpers(engine, resolved);
   const retryOn401 = resolved.refreshOn !== 'timer';
 
-  return {
+  const auth: BearerAuth = {
     token$: engine.token$,
     get token() {
       return engine.token;
@@ -57,7 +59,7 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     refresh: engine.refresh,
     scope: resolved.scope,
     dispose: engine.dispose,
-    // What JSON.stringify / logging an auth shows: its state, nothing secret.
     toJSON: () => engine.state,
-  } as BearerAuth;
+  };
+  return auth;
 }

@@ -3,7 +3,7 @@ import { credentialScope, type AuthRoute, type CredentialScope } from './credent
 import { defaultFetch } from './default-fetch.js';
 import { AuthError, InvalidTokenResponseError } from './errors.js';
 import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
-import type { AuthTransport, TokenResponse } from './options.js';
+import type { AuthTransport, TokenResponse } from './transport.js';
 
 /** The origin a redirect points to, for an error message: never its path or query, which the server chose. */
 function locationOrigin(response: Response, url: string): string {

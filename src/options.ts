@@ -1,27 +1,9 @@
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { credentialScope, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
 import { httpTransport } from './http-transport.js';
 import { Secret } from './secret.js';
-
-/** The JSON body of `POST /auth/api-key` and `POST /auth/refresh`. */
-export interface TokenResponse {
-  token_type: string;
-  /** Lifetime of `access_token` in seconds. */
-  expires_in: number;
-  access_token: string;
-  refresh_token: string;
-}
-
-/**
- * How the engine obtains tokens. The default speaks api.video's HTTP API;
- * supply your own to use another transport or, in tests, cold observables.
- * Each call is subscribed once per attempt; unsubscribing must cancel it.
- */
-export interface AuthTransport {
-  login(apiKey: string): Observable<TokenResponse>;
-  refresh(refreshToken: string): Observable<TokenResponse>;
-}
+import type { AuthTransport } from './transport.js';
 
 /** Which of the seed's two strategies start a refresh. */
 export type RefreshOn = 'timer' | 'unauthorized' | 'both';
@@ -65,14 +47,15 @@ export interface BearerAuthOptions {
   allowInsecureHttp?: boolean;
 }
 
-export const DEFAULTS = {
+/** The documented defaults; frozen, so that no code can change them for every client. */
+export const DEFAULTS = Object.freeze({
   baseUrl: 'https://ws.api.video',
   refreshLeadTime: 60_000,
   // Math.random is looked up at each call, so a test's spy on it takes effect.
-  retry: { maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: () => Math.random() },
+  retry: Object.freeze({ maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: () => Math.random() }),
   requestTimeout: 10_000,
   refreshOn: 'both',
-} as const;
+} as const);
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {

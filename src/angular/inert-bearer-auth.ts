@@ -32,6 +32,7 @@ export function inertBearerAuth(): BearerAuth {
     json: refuse,
     authorize: refuse,
     refresh: refuse,
+    toJSON: () => state$.value,
     dispose: () => {
       token$.complete();
       state$.complete();
