@@ -3,11 +3,11 @@ import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, DisposedError, type BearerAuth, type TokenResponse } from '../../src/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from '../helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from '../helpers/marbles.js';
 
 describe('unsubscribing and disposing mid-flight', () => {
   let scheduler: TestScheduler;
-  const t = (n: number) => ({ t: tokenResponse(n, 3600) });
+  const t = (n: number) => ({ t: numberedTokenResponse(n, 3600) });
   /** Everything emitted after dispose() would land here. */
   const recordAfter = (auth: BearerAuth, frame: () => number, disposedAt: number) => {
     const late: unknown[] = [];
