@@ -78,7 +78,8 @@ describe('unsubscribing and disposing mid-flight', () => {
     const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
     try {
       await firstValueFrom(auth.json('/videos'));
-      expect(timers()).toBe(baseline); // nobody wants a token between requests: no timer
+      // Nobody wants a token between requests: no timer, once the teardown's turn has come.
+      expect(await eventually(() => timers() === baseline)).toBeTrue();
       server.fail('GET /videos', { hang: true });
       const request = firstValueFrom(auth.json('/videos'));
       expect(await eventually(() => server.counts['GET /videos'] === 2)).toBeTrue();
