@@ -12,7 +12,8 @@ export type RxBearerErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_RESPONSE_PARSE'
   | 'ERR_DISPOSED'
-  | 'ERR_SERVER_RENDERING';
+  | 'ERR_SERVER_RENDERING'
+  | 'ERR_FETCH_UNAVAILABLE';
 
 /** Base class of every error rx-bearer produces. */
 export class RxBearerError extends Error {
@@ -134,7 +135,7 @@ export class ServerRenderingError extends RxBearerError {
  */
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
   if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
-  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed|ServerRendering)Error$/.test(error.name);
+  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed|ServerRendering|FetchUnavailable)Error$/.test(error.name);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }
 
