@@ -12,7 +12,8 @@ export type RxBearerErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_RESPONSE_PARSE'
   | 'ERR_DISPOSED'
-  | 'ERR_SERVER_RENDERING';
+  | 'ERR_SERVER_RENDERING'
+  | 'ERR_FETCH_UNAVAILABLE';
 
 /**
  * Marks rx-bearer's errors in the global symbol registry, which every copy of
