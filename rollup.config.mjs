@@ -2,7 +2,8 @@
 // each (.d.mts / .d.cts) so both module systems resolve types that match the
 // file they load. rxjs, the runtime dependencies and node: modules stay external.
 // Entries: the core (index), the testing kit (testing: server + marbles) and its
-// node-free marble helpers (testing-marbles); the core imports neither.
+// node-free marble helpers (testing-marbles), and the server's token endpoint
+// (server); the core imports none of them.
 import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
@@ -13,6 +14,8 @@ const input = {
   index: 'src/index.ts',
   testing: 'src/testing/index.ts',
   'testing-marbles': 'src/testing/marbles.ts',
+  // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
+  server: 'src/server/index.ts',
 };
 
 /**

@@ -28,7 +28,8 @@ describe('benchmark figures that must not regress', () => {
     const [core] = await sizes();
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
     // 5,917 B before the credential boundary (#12); 7,262 B after: the scope module and the redirect follower, now in browsers too;
-    // 7,795 B after lifetime and politeness (#13). Issue #16 owns bringing it down.
-    expect(core!.gzip).toBeLessThanOrEqual(7900);
+    // 7,795 B after lifetime and politeness (#13); 8,399 B after tokenUrl and the browser guard rail (#14: the
+    // browser's token transport, tokenUrl in the credential scope, their option checks). Issue #16 owns bringing it down.
+    expect(core!.gzip).toBeLessThanOrEqual(8450);
   }, 30_000);
 });
