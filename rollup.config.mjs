@@ -3,15 +3,21 @@
 // declarations for each (.d.mts / .d.cts) so both module systems resolve types
 // that match the file they load. rxjs, the runtime dependencies and node:
 // modules stay external. Entries: the core (index), the testing kit (testing:
-// server + marbles) and its node-free marble helpers (testing-marbles); the
-// core imports neither.
+// server + marbles), its node-free marble helpers (testing-marbles), and the
+// server's token endpoint (server); the core imports none of them.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
 const external = [/^rxjs(\/|$)/, 'jwt-decode', 'cross-fetch', /^node:/];
 const angularExternal = [...external, 'rx-bearer', /^@angular\//];
-const entries = { index: 'index', testing: 'testing/index', 'testing-marbles': 'testing/marbles' };
+const entries = {
+  index: 'index',
+  testing: 'testing/index',
+  'testing-marbles': 'testing/marbles',
+  // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
+  server: 'server/index',
+};
 /** The compiled JavaScript (`.js`) or declarations (`.d.ts`) of `entries`. */
 const from = (map, ext) => Object.fromEntries(Object.entries(map).map(([name, file]) => [name, `build/${file}${ext}`]));
 

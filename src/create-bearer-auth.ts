@@ -4,7 +4,7 @@ import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
 import type { AuthState } from './auth-state.js';
 import type { CredentialScope } from './credential-scope.js';
-import { createTokenEngine } from './token-engine.js';
+import { createTokenEngine, type TokenEngine } from './token-engine.js';
 
 export interface BearerAuth {
   /** The current valid token, or null when there is none right now. A new subscriber gets the current value at once; the first one starts the login. */
@@ -37,12 +37,17 @@ export interface BearerAuth {
  * Creates the token client.
  *
  * @example
+ * // On a server (or an internal tool): the API key.
  * const auth = createBearerAuth({ apiKey: process.env.APIVIDEO_API_KEY! });
+ * // In a browser: tokens from your own endpoint (rx-bearer/server), the key stays there.
+ * const auth = createBearerAuth({ tokenUrl: '/api/video-token', baseUrl: 'https://sandbox.api.video' });
  * auth.json<{ data: unknown[] }>('/videos').subscribe((page) => console.log(page.data.length));
  */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
-  const resolved = normalizeOptions(options);
-  const engine = createTokenEngine(resolved);
+  // The engine exists only after the options are resolved; the tokenUrl transport asks it for its token later, at each login.
+  let created: TokenEngine | undefined;
+  const resolved = normalizeOptions(options, () => created?.token ?? null);
+  const engine = (created = createTokenEngine(resolved));
   const { fetch, json } = createFetchHelpers(engine, resolved);
   const retryOn401 = resolved.refreshOn !== 'timer';
 

@@ -8,6 +8,7 @@ const nowhere: CredentialScope = Object.freeze({
   authUrl: () => {
     throw new ServerRenderingError();
   },
+  tokenUrl: null,
   resolve: () => null,
   allowsToken: () => false,
   isAuthRoute: () => false,

@@ -69,6 +69,13 @@ export interface ApiVideoTestServer {
   rejectApiKey(reject?: boolean): void;
   /** Forgets counts, log and queued faults (tokens stay valid). */
   reset(): void;
+  /**
+   * Serves `path` (and everything under it when it ends with '/') with your
+   * own Node listener, before any api.video route, on this server's origin:
+   * e.g. a token endpoint through `createServerAdapter(createTokenHandler(...))`
+   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged.
+   */
+  mount(path: string, listener: (req: IncomingMessage, res: ServerResponse) => unknown): void;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -108,6 +115,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   let unauthorized = 0;
   let aborted = 0;
   let keysRejected = false;
+  const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
   /** Videos created with POST /videos, oldest first; kept until close(). */
   const videos: Array<Record<string, unknown>> = [];
@@ -168,8 +176,14 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const route = `${req.method} ${pathname}`;
+    const mounted = mounts.find(([path]) => (path.endsWith('/') ? pathname.startsWith(path) : pathname === path));
+    if (mounted) {
+      counts[route] = (counts[route] ?? 0) + 1;
+      return void (await mounted[1](req, res));
+    }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
-    const route = `${req.method} ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`;
     counts[route] = (counts[route] ?? 0) + 1;
     let answering = false;
     res.on('close', () => {
@@ -231,6 +245,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     fail: (route, fault) => faults.add(route, fault),
     revokeAll: ({ refreshTokens = false } = {}) => tokens.revokeAll(refreshTokens),
     rejectApiKey: (reject = true) => void (keysRejected = reject),
+    mount: (path, listener) => void mounts.push([path, listener]),
     reset() {
       counts = {};
       log = [];
