@@ -2,6 +2,7 @@
 import { createBearerAuth } from 'rx-bearer';
 import { tokenResponse } from 'rx-bearer/testing/marbles';
 
-const auth = createBearerAuth({ apiKey: 'browser-key', baseUrl: 'https://sandbox.api.video' });
+// The API key stays on the server: the page asks the app's token endpoint (rx-bearer/server).
+const auth = createBearerAuth({ tokenUrl: '/api/video-token', baseUrl: 'https://sandbox.api.video' });
 auth.state$.subscribe((state) => (document.title = state.status));
 window.rxBearerDemo = { auth, tokenResponse };

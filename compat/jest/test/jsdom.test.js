@@ -18,7 +18,8 @@ describe('rx-bearer under Jest with jsdom', () => {
 
   it('fails the first call at once, saying to pass options.fetch, where there is no fetch', async () => {
     expect(typeof globalThis.fetch).toBe('undefined');
-    const auth = createBearerAuth({ apiKey: 'key', baseUrl: 'https://sandbox.api.video', retry: { initialDelay: 600000, maxDelay: 600000 } });
+    // A browser gets its tokens from the app's own endpoint (the API key stays on a server).
+    const auth = createBearerAuth({ tokenUrl: '/api/video-token', baseUrl: 'https://sandbox.api.video', retry: { initialDelay: 600000, maxDelay: 600000 } });
     try {
       const failure = await firstValueFrom(auth.json('/videos')).catch((error) => error);
       expect(failure).toBeInstanceOf(FetchUnavailableError);
