@@ -29,7 +29,7 @@ function toAuthError(error: unknown, now: number): AuthError {
  * answer is validated, and a call without an answer within requestTimeout
  * is cancelled (which aborts the HTTP request) and retried.
  */
-function call(options: ResolvedOptions, what: string, send: () => Observable<TokenResponse>): Observable<Session> {
+function call(options: ResolvedOptions, what: string, send: () => Observable<TokenResponse>, wanted: () => boolean): Observable<Session> {
   const { scheduler, requestTimeout } = options;
   const attempt = defer(() => {
     const sentAt = scheduler.now();
@@ -40,25 +40,31 @@ function call(options: ResolvedOptions, what: string, send: () => Observable<Tok
       map((body) => toSession(body, sentAt)),
     );
   });
-  return attempt.pipe(retryTransient(options.retry, scheduler));
+  return attempt.pipe(retryTransient(options.retry, scheduler, wanted));
 }
 
 /**
  * Obtains a new session: refresh when there is a refresh token, falling back
  * to one login with the API key when the refresh token is rejected (then
  * `onRefreshRejected` is told, so it is never sent again); login otherwise.
+ * While nobody is `wanted`, no further attempt is made.
  * Fails with an AuthError only.
  */
-export function authenticate(options: ResolvedOptions, previous: Session | null, onRefreshRejected: () => void = () => {}): Observable<Session> {
+export function authenticate(
+  options: ResolvedOptions,
+  previous: Session | null,
+  onRefreshRejected: () => void = () => {},
+  wanted: () => boolean = () => true,
+): Observable<Session> {
   const { transport, apiKey, scheduler } = options;
-  const login = call(options, 'login', () => transport.login(apiKey.reveal()));
+  const login = call(options, 'login', () => transport.login(apiKey.reveal()), wanted);
   const refreshToken = previous?.refreshToken?.reveal();
   const session = refreshToken
-    ? call(options, 'refresh', () => transport.refresh(refreshToken)).pipe(
+    ? call(options, 'refresh', () => transport.refresh(refreshToken), wanted).pipe(
         catchError((error: unknown) => {
           if (!isRejection(error)) return throwError(() => error);
           onRefreshRejected();
-          return login;
+          return wanted() ? login : throwError(() => error);
         }),
       )
     : login;

@@ -39,13 +39,13 @@ export function authorizeWith<T>(
   route?: string,
 ): Observable<T> {
   const attempt = (token: string): Observable<T> => {
-    if (!retryOn401 || (route !== undefined && engine.refuses(route, token))) return send(token, 'only');
+    if (!retryOn401 || engine.refuses(route, token)) return send(token, 'only');
     return send(token, 'first').pipe(
       catchError((error: unknown) => {
         if (!isUnauthorized(error)) return throwError(() => error);
         return engine.renew(token).pipe(
           switchMap((fresh) =>
-            send(fresh, 'resend').pipe(tap({ error: (again: unknown) => route !== undefined && isUnauthorized(again) && engine.refused(route, fresh) })),
+            send(fresh, 'resend').pipe(tap({ error: (again: unknown) => isUnauthorized(again) && engine.refused(route, fresh) })),
           ),
         );
       }),

@@ -15,6 +15,9 @@ export function isTransient(error: unknown): boolean {
   return status === undefined || status === 0 || status === 408 || status === 429 || status >= 500;
 }
 
+/** The longest Retry-After honoured (ms). */
+export const MAX_RETRY_AFTER = 3_600_000;
+
 /** The server's requested wait in ms: Retry-After (seconds or HTTP date) or api.video's X-RateLimit-Retry-After. */
 export function retryAfterMs(error: unknown, now: number): number | undefined {
   const headers = (error as { headers?: unknown } | null)?.headers;
@@ -22,10 +25,10 @@ export function retryAfterMs(error: unknown, now: number): number | undefined {
   const record = headers as Record<string, unknown>;
   const value = record['retry-after'] ?? record['x-ratelimit-retry-after'];
   if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  // RFC 9110: whole seconds (1*DIGIT) or an HTTP date; anything else ('0x10', '1e12', '-5') is ignored.
+  const wait = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now;
+  // However long the server asks, the wait honoured is at most an hour: a long-running client is never locked out for good.
+  return Number.isNaN(wait) ? undefined : Math.min(Math.max(0, wait), MAX_RETRY_AFTER);
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(maxDelay, initialDelay * 2^(n-1))). */
@@ -45,11 +48,12 @@ export class RetryAfterTooLong extends Error {
  * is the minimum wait; one longer than `maxDelay` stops the retries instead
  * of stalling every waiting request.
  */
-export function retryTransient<T>(options: Readonly<Required<RetryOptions>>, scheduler: SchedulerLike): MonoTypeOperatorFunction<T> {
+export function retryTransient<T>(options: Readonly<Required<RetryOptions>>, scheduler: SchedulerLike, wanted: () => boolean = () => true): MonoTypeOperatorFunction<T> {
   return retryOperator({
     count: options.maxAttempts - 1,
     delay: (error: unknown, retryCount: number) => {
-      if (!isTransient(error)) throw error;
+      // Nobody wants a token any more: no further attempt (the one on the wire was allowed to finish).
+      if (!isTransient(error) || !wanted()) throw error;
       const requested = retryAfterMs(error, scheduler.now());
       if (requested !== undefined && requested > options.maxDelay) throw new RetryAfterTooLong(error);
       return timer(Math.max(backoffDelay(retryCount, options), requested ?? 0), scheduler);

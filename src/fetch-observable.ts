@@ -49,11 +49,11 @@ export function fetchObservable<T>(url: string, callerSignal: AbortSignal | null
   });
 }
 
-/** The HttpError for a non-2xx answer whose body was read already. */
-export function toHttpError(response: Response, url: string, body: unknown): HttpError {
+/** The HttpError for a non-2xx answer whose body was read already; `secret`, if a header echoes it, is redacted. */
+export function toHttpError(response: Response, url: string, body: unknown, secret?: string): HttpError {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = value;
+    headers[name.toLowerCase()] = secret ? value.split(secret).join('[redacted]') : value;
   });
   return new HttpError({ status: response.status, statusText: response.statusText, url: response.url || url, body, headers });
 }

@@ -41,7 +41,7 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     }
     // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
     const body = await readBody(response, credential);
-    if (!response.ok) throw toHttpError(response, url, body);
+    if (!response.ok) throw toHttpError(response, url, body, credential);
     if (body === null || typeof body !== 'object') {
       throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
     }

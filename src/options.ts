@@ -10,7 +10,7 @@ import { tokenUrlTransport } from './token-url-transport.js';
 export type RefreshOn = 'timer' | 'unauthorized' | 'both';
 
 export interface RetryOptions {
-  /** Attempts per auth call, the first included. @default 5 */
+  /** Attempts per auth call, the first included; at most 10. @default 5 */
   maxAttempts?: number;
   /** Upper bound of the first backoff delay, in ms; doubles per attempt. @default 500 */
   initialDelay?: number;
@@ -142,7 +142,8 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   checkNumber('refreshLeadTime', refreshLeadTime, 0);
   // Single waits (a timeout, a backoff delay) go to setTimeout, which fires at once beyond MAX_TIMER.
   checkNumber('requestTimeout', requestTimeout, 1, { max: MAX_TIMER });
-  checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true });
+  // Polite whatever the options say: at most 10 calls per cycle, however short the delays.
+  checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true, max: 10 });
   checkNumber('retry.initialDelay', initialDelay, 0, { max: MAX_TIMER });
   checkNumber('retry.maxDelay', maxDelay, initialDelay, { max: MAX_TIMER });
   if (typeof random !== 'function') fail('retry.random', 'a function');

@@ -32,13 +32,18 @@ export function createTokenEngine(options: ResolvedOptions) {
   let running: Subscription | null = null;
   let wanted = 0;
   let cycle: Subscription | null = null;
+  /** Whether the cycle under way is a login: nothing is at stake if it is cancelled. */
+  let cycleIsLogin = false;
   let disposed = false;
   /** When the last cycle started, for the politeness floor. */
   let lastCycle = -Infinity;
   /** No auth call before this time: the server's Retry-After binds every caller. */
   let notBefore = -Infinity;
-  /** Routes that answered 401 even to a token fresh from a refresh, and that token. */
-  const refusing = new Map<string, string>();
+  /** Routes that answered 401 even to a token fresh from a refresh, and until when that verdict holds (that token's expiry). */
+  const refusing = new Map<string, number>();
+  let refusedWithoutRoute: string | null = null;
+  /** Sessions whose refresh token the server rejected (kept apart: the session itself, and its expiry, stay). */
+  const spent = new WeakSet<Session>();
 
   const update = (patch: Partial<EngineState>) => state.next({ ...state.value, ...patch });
 
@@ -85,11 +90,11 @@ export function createTokenEngine(options: ResolvedOptions) {
       update(patch);
     };
     // A refresh token the server rejected is never sent again (reuse detection would see theft).
-    const discardRefreshToken = () => {
-      if (state.value.session === previous && previous) update({ session: { ...previous, refreshToken: null } });
-    };
+    const usable = previous && spent.has(previous) ? { ...previous, refreshToken: null } : previous;
+    const discardRefreshToken = () => previous && spent.add(previous);
+    cycleIsLogin = !usable?.refreshToken;
     current.add(
-      authenticate(options, previous, discardRefreshToken).subscribe({
+      authenticate(options, usable, discardRefreshToken, () => wanted > 0).subscribe({
         next: (session) => settle({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
         error: (error: AuthError) => {
           if (error.retryAfter !== undefined) notBefore = Math.max(notBefore, scheduler.now() + error.retryAfter);
@@ -144,6 +149,12 @@ export function createTokenEngine(options: ResolvedOptions) {
       if (wanted > 0) return;
       running?.unsubscribe();
       running = null;
+      // A login nobody waits for is cancelled; a refresh on the wire finishes (its refresh token may be spent) but is not retried.
+      if (cycle && cycleIsLogin) {
+        cycle.unsubscribe();
+        cycle = null;
+        update({ status: 'idle' });
+      }
     });
   };
 
@@ -243,12 +254,19 @@ export function createTokenEngine(options: ResolvedOptions) {
     bound,
     renew,
     refresh,
-    /** Whether `route` answered 401 to `token` although it was fresh from a refresh: its 401s then go to the caller. */
-    refuses: (route: string, token: string) => refusing.get(route) === token,
-    refused(route: string, token: string): void {
-      if (token !== state.value.token) return;
+    /**
+     * Whether a 401 to `token` on `route` goes to the caller without a refresh: the route refused even a token
+     * fresh from a refresh, for the rest of that token's life (a refresh another route caused does not reset it).
+     * Without a route, while `token` is the one a resend after a refresh was refused with.
+     */
+    refuses: (route: string | undefined, token: string): boolean =>
+      route === undefined ? token === refusedWithoutRoute : scheduler.now() < (refusing.get(route) ?? -Infinity),
+    refused(route: string | undefined, token: string): void {
+      const { session } = state.value;
+      if (token !== state.value.token || !session) return;
+      if (route === undefined) return void (refusedWithoutRoute = token);
       if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
-      refusing.set(route, token);
+      refusing.set(route, session.expiresAt);
     },
     dispose(): void {
       if (disposed) return;
