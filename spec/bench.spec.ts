@@ -29,7 +29,8 @@ describe('benchmark figures that must not regress', () => {
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
     // Measured min+gzip: 5,917 B before the credential boundary (#12); 7,262 B after it (the scope module, the redirect
     // follower now in browsers too); 7,795 B after lifetime and politeness (#13); 8,042 B with FetchUnavailableError (#15)
-    // and the boundary review's fixes; 8,663 B with tokenUrl and the browser guard rail (#14). Issue #16 owns bringing it down.
-    expect(core!.gzip).toBeLessThanOrEqual(8700);
+    // and the boundary review's fixes; 8,663 B with tokenUrl and the browser guard rail (#14); 8,714 B with the token endpoint's own
+    // refusal message (#14). Issue #16 owns bringing it down.
+    expect(core!.gzip).toBeLessThanOrEqual(8750);
   }, 30_000);
 });

@@ -165,6 +165,17 @@ describe('Chromium: a page that uses createBearerAuth({ tokenUrl }) against crea
     for (const refreshToken of api.issuedRefreshTokens) expect(seen).not.toContain(refreshToken);
   }, 30_000);
 
+  it('when authorize() refuses, the page learns that the token endpoint refused, not the API key', async () => {
+    allow = false;
+    const tab = await open();
+    await start(tab, { tokenUrl: TOKEN_PATH });
+    const outcome = await call(tab, '/videos');
+    expect(outcome).toEqual(jasmine.objectContaining({ error: 'AuthError', reason: 'rejected', status: 401 }));
+    expect(outcome.message).toBe(`The token endpoint ${api.url}${TOKEN_PATH} refused (HTTP 401)`);
+    expect(api.counts['POST /auth/api-key']).toBeUndefined();
+    expect(apiCalls()).toEqual([]);
+  }, 30_000);
+
   it('several pages at once cost the api.video server exactly one login', async () => {
     const opened = await Promise.all(Array.from({ length: 5 }, () => open()));
     await Promise.all(opened.map((tab) => start(tab, { tokenUrl: TOKEN_PATH })));
