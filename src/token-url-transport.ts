@@ -1,4 +1,5 @@
-import { map, type Observable } from 'rxjs';
+import { catchError, map, type Observable } from 'rxjs';
+import { AuthError, statusOf } from './errors.js';
 import { postForToken } from './http-transport.js';
 import type { AuthTransport, TokenResponse } from './transport.js';
 
@@ -14,6 +15,8 @@ import type { AuthTransport, TokenResponse } from './transport.js';
  * token any more although this transport gave it one (a 401 made it drop
  * that token, or it expired), the body names it, `{ "refused": token }`: the
  * endpoint refreshes only if that is still its current token.
+ * A 400/401/403 from the endpoint is its refusal (your authorize(), not the
+ * API key): the AuthError says so.
  */
 export function tokenUrlTransport(tokenUrl: string, fetchImpl: typeof globalThis.fetch, currentToken: () => string | null): AuthTransport {
   let last: string | null = null;
@@ -24,6 +27,10 @@ export function tokenUrlTransport(tokenUrl: string, fetchImpl: typeof globalThis
         if (typeof body.access_token === 'string') last = body.access_token;
         // An empty refresh token means "none": the next cycle logs in, which here means asking tokenUrl again.
         return { ...body, refresh_token: '' };
+      }),
+      catchError((error: unknown) => {
+        const status = statusOf(error);
+        throw [400, 401, 403].includes(status!) ? new AuthError('rejected', `The token endpoint ${tokenUrl} refused (HTTP ${status})`, { status, cause: error }) : error;
       }),
     );
   };

@@ -44,6 +44,17 @@ describe('createBearerAuth({ tokenUrl }) against createTokenHandler (over HTTP)'
     expect(env.api.counts[`POST ${TOKEN_PATH}`]).toBe(1);
     expect(everything()).not.toContain('test-api-key');
   });
+
+  for (const refusal of [false, 403] as const) {
+    it(`says that the token endpoint refused (not the API key) when authorize() answers ${refusal}`, async () => {
+      env.allow = refusal;
+      const error = (await firstValueFrom(start().json('/videos')).catch((caught: unknown) => caught)) as AuthError;
+      const status = refusal === false ? 401 : 403;
+      expect(error.message).toBe(`The token endpoint ${env.url} refused (HTTP ${status})`);
+      expect(error.status).toBe(status);
+      expect(env.api.counts['POST /auth/api-key']).toBeUndefined();
+    });
+  }
 });
 
 describe('tokenUrl and apiKey options', () => {
