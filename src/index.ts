@@ -19,5 +19,7 @@ export type { BearerAuth } from './create-bearer-auth.js';
 export type { AuthorizeOptions } from './authorize.js';
 export type { AuthTransport, BearerAuthOptions, RefreshOn, RetryOptions, TokenResponse } from './options.js';
 export type { AuthState, AuthStatus } from './auth-state.js';
+export type { Coordination, StoreClient, StoreCycle, TokenStore } from './token-store.js';
+export type { Session } from './token-response.js';
 export type { AuthRoute, CredentialScope, Target } from './credential-scope.js';
 export type { AuthFailureReason, RxBearerErrorCode } from './errors.js';

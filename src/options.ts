@@ -3,6 +3,7 @@ import { credentialScope, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
 import { httpTransport } from './http-transport.js';
 import { Secret } from './secret.js';
+import type { TokenStore } from './token-store.js';
 
 /** The JSON body of `POST /auth/api-key` and `POST /auth/refresh`. */
 export interface TokenResponse {
@@ -63,6 +64,8 @@ export interface BearerAuthOptions {
   transport?: AuthTransport;
   /** Allow a plain-http baseUrl that is not loopback (the token would travel in clear). @default false */
   allowInsecureHttp?: boolean;
+  /** Shares one session among processes, e.g. `redisTokenStore({ client })` from rx-bearer/redis. @default none: this process alone */
+  store?: TokenStore;
 }
 
 export const DEFAULTS = {
@@ -86,6 +89,7 @@ export interface ResolvedOptions {
   readonly fetch: typeof fetch;
   readonly scheduler: SchedulerLike;
   readonly transport: AuthTransport;
+  readonly store: TokenStore | undefined;
 }
 
 /** setTimeout's limit: a longer single wait fires at once. */
@@ -110,7 +114,7 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   const retryOptions: RetryOptions = Object.assign(Object.create(null) as RetryOptions, options.retry);
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
-  const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false } = options;
+  const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
@@ -129,6 +133,7 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
     fail('transport', 'an object with login() and refresh() methods');
   }
+  if (store !== undefined && typeof store?.open !== 'function') fail('store', 'a TokenStore');
 
   return {
     apiKey: new Secret(apiKey),
@@ -140,5 +145,6 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
     fetch,
     scheduler,
     transport: transport ?? httpTransport(scope, fetch),
+    store,
   };
 }

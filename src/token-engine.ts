@@ -26,6 +26,8 @@ export const MIN_CYCLE_INTERVAL = 1000;
  */
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
+  // With a store, each cycle goes through it, so that a fleet shares one session.
+  const shared = options.store?.open(options);
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
   /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
   const underWay = new Set<Subscriber<unknown>>();
@@ -88,8 +90,9 @@ export function createTokenEngine(options: ResolvedOptions) {
     const discardRefreshToken = () => {
       if (state.value.session === previous && previous) update({ session: { ...previous, refreshToken: null } });
     };
+    const alone = (base: Session | null) => authenticate(options, base, discardRefreshToken);
     current.add(
-      authenticate(options, previous, discardRefreshToken).subscribe({
+      (shared ? shared({ previous, authenticate: alone, coordination: (coordination) => update({ coordination }) }) : alone(previous)).subscribe({
         next: (session) => settle({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
         error: (error: AuthError) => {
           if (error.retryAfter !== undefined) notBefore = Math.max(notBefore, scheduler.now() + error.retryAfter);
