@@ -2,7 +2,9 @@
 // each (.d.mts / .d.cts) so both module systems resolve types that match the
 // file they load. rxjs, the runtime dependencies and node: modules stay external.
 // Entries: the core (index), the testing kit (testing: server + marbles) and its
-// node-free marble helpers (testing-marbles); the core imports neither.
+// node-free marble helpers (testing-marbles); the core imports neither. The
+// Redis store (redis) is an entry of its own, never in the browser build, and
+// bundles only the small core modules it uses (no engine).
 import { fileURLToPath } from 'node:url';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
@@ -100,6 +102,31 @@ export default [
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts', chunkFileNames: 'chunks/[name]-[hash].d.mts' },
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
+    ],
+  },
+  {
+    // rx-bearer/redis: Node only; the Redis client is the user's own object, so nothing of redis is imported.
+    input: { redis: 'src/redis/index.ts' },
+    external,
+    plugins: [
+      typescript({
+        tsconfig: './tsconfig.json',
+        include: ['src/**/*.ts'],
+        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: ['node'] },
+      }),
+    ],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
+  },
+  {
+    input: { redis: 'src/redis/index.ts' },
+    external,
+    plugins: [dts({ compilerOptions: { types: ['node'] } })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
     ],
   },
   {

@@ -28,8 +28,8 @@ describe('benchmark figures that must not regress', () => {
     const [core] = await sizes();
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
     // 5,917 B before the credential boundary (#12); 7,262 B after: the scope module and the redirect follower, now in browsers too;
-    // 7,795 B after lifetime and politeness (#13); 7,899 B + 107 B for the store hook of fleets (#18: the redis store itself
+    // 7,795 B after lifetime and politeness (#13); 7,899 B + 117 B for the store hook of fleets (#18: the redis store itself
     // is a separate entry, never in this bundle). Issue #16 owns bringing it down.
-    expect(core!.gzip).toBeLessThanOrEqual(8010);
+    expect(core!.gzip).toBeLessThanOrEqual(8020);
   }, 30_000);
 });

@@ -7,6 +7,7 @@ import { toPublicState, sameState, type AuthState, type EngineState } from './au
 import { AuthError, DisposedError } from './errors.js';
 import type { Session } from './token-response.js';
 import type { ResolvedOptions } from './options.js';
+import { refreshTime } from './refresh-time.js';
 import { timerAt } from './timer-at.js';
 
 /** The politeness floor: the engine starts at most one auth cycle a second on its own (timer, recovery, refresh-ahead). */
@@ -56,10 +57,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     }
   };
 
-  const refreshAt = (session: Session) => {
-    const lifetime = session.expiresAt - session.issuedAt;
-    return session.expiresAt - Math.min(options.refreshLeadTime, lifetime / 2);
-  };
+  const refreshAt = (session: Session) => refreshTime(session, options.refreshLeadTime);
   /** The earliest time the engine may start a cycle by itself. */
   const politeAt = (time: number) => Math.max(time, lastCycle + MIN_CYCLE_INTERVAL, notBefore);
 
