@@ -18,7 +18,7 @@ export interface RedisClientLike {
 
 /** A duplicated connection used for SUBSCRIBE only. */
 export interface RedisSubscriberLike {
-  /** node-redis needs it; ioredis connects by itself. */
+  /** Called for node-redis, which needs it; never for ioredis, which connects by itself. */
   connect?(): Promise<unknown>;
   /** node-redis takes the listener; ioredis is called with the channel only and reports 'message' events. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
@@ -33,8 +33,9 @@ const noop = () => {};
 
 /** One Redis command, whichever client it is. */
 export function commandOf(client: RedisClientLike): (args: string[]) => Promise<unknown> {
-  if (typeof client.sendCommand === 'function') return (args) => client.sendCommand!(args);
+  // ioredis has a sendCommand too, taking a Command object: its call() comes first.
   if (typeof client.call === 'function') return ([name, ...rest]) => client.call!(name!, ...rest);
+  if (typeof client.sendCommand === 'function') return (args) => client.sendCommand!(args);
   throw new TypeError('"client" option must be a connected node-redis or ioredis client (with sendCommand() or call())');
 }
 
@@ -51,12 +52,13 @@ export function messagesOn(client: RedisClientLike, channel: string): Observable
     connection.on?.('error', noop); // Redis down: the poll covers, and an unheard 'error' would crash the process
     const onMessage = () => subscriber.next();
     const ready = (async () => {
-      if (typeof connection.connect === 'function') {
-        await connection.connect();
-        await connection.subscribe(channel, onMessage);
-      } else {
+      if (typeof client.call === 'function') {
+        // ioredis: connects by itself (or at the first command), reports messages as events.
         connection.on?.('message', (from) => from === channel && onMessage());
         await (connection.subscribe as (channel: string) => Promise<unknown>).call(connection, channel);
+      } else {
+        await connection.connect?.();
+        await connection.subscribe(channel, onMessage);
       }
     })().catch(noop);
     return () => void ready.finally(() => (connection.destroy ?? connection.disconnect)?.call(connection));
