@@ -1,20 +1,35 @@
-// Build: ESM and CommonJS bundles of each entry, plus bundled declarations for
-// each (.d.mts / .d.cts) so both module systems resolve types that match the
-// file they load. rxjs, the runtime dependencies and node: modules stay external.
-// Entries: the core (index), the testing kit (testing: server + marbles) and its
-// node-free marble helpers (testing-marbles); the core imports neither. The
-// Redis store (redis) is an entry of its own, never in the browser build, and
-// bundles only the small core modules it uses (no engine).
+// Build, after one `tsc -p tsconfig.build.json` (src -> build/, JavaScript and
+// declarations): ESM and CommonJS bundles of each entry, plus bundled
+// declarations for each (.d.mts / .d.cts) so both module systems resolve types
+// that match the file they load. rxjs, the runtime dependencies and node:
+// modules stay external. Entries: the core (index), the testing kit (testing:
+// server + marbles), its node-free marble helpers (testing-marbles), and the
+// server's token endpoint (server); the core imports none of them. The Redis
+// store (redis) is built on its own: Node only, never in the browser build, and
+// it carries only the small core modules it uses (no engine).
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 
 const external = [/^rxjs(\/|$)/, 'jwt-decode', 'cross-fetch', /^node:/];
 const angularExternal = [...external, 'rx-bearer', /^@angular\//];
-const input = {
-  index: 'src/index.ts',
-  testing: 'src/testing/index.ts',
-  'testing-marbles': 'src/testing/marbles.ts',
+const entries = {
+  index: 'index',
+  testing: 'testing/index',
+  'testing-marbles': 'testing/marbles',
+  // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
+  server: 'server/index',
+};
+/** The compiled JavaScript (`.js`) or declarations (`.d.ts`) of `entries`. */
+const from = (map, ext) => Object.fromEntries(Object.entries(map).map(([name, file]) => [name, `build/${file}${ext}`]));
+
+/** Reads tsc's source map beside each compiled file, so that dist's maps point at src/*.ts. */
+const tscSourceMaps = {
+  name: 'tsc-source-maps',
+  load(id) {
+    if (!id.endsWith('.js') || !existsSync(`${id}.map`)) return null;
+    return { code: readFileSync(id, 'utf8'), map: readFileSync(`${id}.map`, 'utf8') };
+  },
 };
 
 /**
@@ -25,7 +40,7 @@ const browserTwins = new Set(['./default-fetch.js']);
 const browserFetch = {
   name: 'browser-twins',
   resolveId(source) {
-    return browserTwins.has(source) ? fileURLToPath(new URL(`./src/${source.slice(2, -3)}.browser.ts`, import.meta.url)) : null;
+    return browserTwins.has(source) ? fileURLToPath(new URL(`./build/${source.slice(2, -3)}.browser.js`, import.meta.url)) : null;
   },
 };
 
@@ -64,39 +79,25 @@ export default [
   {
     // dist/browser.mjs and browser.cjs: the core for browsers (the exports map's
     // browser condition); the CommonJS one for runners that require() it (Jest with jsdom).
-    input: { browser: 'src/index.ts' },
+    input: { browser: 'build/index.js' },
     external,
-    plugins: [
-      browserFetch,
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/**/*.ts'],
-        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: [] },
-      }),
-    ],
+    plugins: [browserFetch, tscSourceMaps],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
     ],
   },
   {
-    input,
+    input: from(entries, '.js'),
     external,
-    plugins: [
-      crossFetchLoader,
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/**/*.ts'],
-        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: ['node'] },
-      }),
-    ],
+    plugins: [crossFetchLoader, tscSourceMaps],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true },
     ],
   },
   {
-    input,
+    input: from(entries, '.d.ts'),
     external,
     plugins: [dts({ compilerOptions: { types: ['node'] } })],
     output: [
@@ -105,23 +106,17 @@ export default [
     ],
   },
   {
-    // rx-bearer/redis: Node only; the Redis client is the user's own object, so nothing of redis is imported.
-    input: { redis: 'src/redis/index.ts' },
+    // rx-bearer/redis: the Redis client is the user's own object, so nothing of redis is imported.
+    input: { redis: 'build/redis/index.js' },
     external,
-    plugins: [
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/**/*.ts'],
-        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: ['node'] },
-      }),
-    ],
+    plugins: [tscSourceMaps],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
     ],
   },
   {
-    input: { redis: 'src/redis/index.ts' },
+    input: { redis: 'build/redis/index.d.ts' },
     external,
     plugins: [dts({ compilerOptions: { types: ['node'] } })],
     output: [
@@ -131,36 +126,23 @@ export default [
   },
   {
     // The CLI uses the package through its public entry, like any user.
-    input: { cli: 'src/cli/main.ts' },
+    input: { cli: 'build/cli/main.js' },
     external: [...external, 'rx-bearer'],
-    plugins: [
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/cli/**/*.ts'],
-        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: ['node'] },
-      }),
-    ],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: '#!/usr/bin/env node' },
   },
   {
     // rx-bearer/angular imports the core through 'rx-bearer', so an app and
     // its interceptor share one copy (one engine, one set of error classes).
-    input: { angular: 'src/angular/index.ts' },
+    input: { angular: 'build/angular/index.js' },
     external: angularExternal,
-    plugins: [
-      typescript({
-        tsconfig: './tsconfig.json',
-        include: ['src/angular/**/*.ts'],
-        compilerOptions: { noEmit: false, declaration: false, outDir: 'dist', types: [] },
-      }),
-    ],
+    plugins: [tscSourceMaps],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
     ],
   },
   {
-    input: { angular: 'src/angular/index.ts' },
+    input: { angular: 'build/angular/index.d.ts' },
     external: angularExternal,
     plugins: [dts({ compilerOptions: { types: [] } }), angularTypesFromCjs],
     output: [

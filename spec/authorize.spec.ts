@@ -1,11 +1,11 @@
 import type { Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, type BearerAuthOptions } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('authorize: the 401 path (virtual time)', () => {
   let scheduler: TestScheduler;
-  const t = (n: number) => ({ t: tokenResponse(n, 3600) });
+  const t = (n: number) => ({ t: numberedTokenResponse(n, 3600) });
   const unauthorized = { status: 401, message: 'Unauthorized' };
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });

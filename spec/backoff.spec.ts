@@ -1,11 +1,11 @@
 import type { TestScheduler } from 'rxjs/testing';
 import { AuthError, createBearerAuth, HttpError, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
 import { backoffDelay } from '../src/backoff.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('retries and backoff (virtual time)', () => {
   let scheduler: TestScheduler;
-  const t = (n: number) => ({ t: tokenResponse(n) });
+  const t = (n: number) => ({ t: numberedTokenResponse(n) });
   const http = (status: number, headers: Record<string, string> = {}) => new HttpError({ status, url: 'http://auth.test', headers });
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, ...extra, retry: { random: () => 0.5, ...extra.retry } });

@@ -27,9 +27,10 @@ describe('benchmark figures that must not regress', () => {
   it('S6 size: the browser core (rxjs excluded) stays within its byte budget', async () => {
     const [core] = await sizes();
     // The target is 3 KB min+gzip, not met yet (see README, Performance); this budget catches growth meanwhile.
-    // 5,917 B before the credential boundary (#12); 7,262 B after: the scope module and the redirect follower, now in browsers too;
-    // 7,795 B after lifetime and politeness (#13); 7,899 B + 117 B for the store hook of fleets (#18: the redis store itself
-    // is a separate entry, never in this bundle). Issue #16 owns bringing it down.
-    expect(core!.gzip).toBeLessThanOrEqual(8020);
+    // Measured min+gzip: 5,917 B before the credential boundary (#12); 7,262 B after it (the scope module, the redirect
+    // follower now in browsers too); 7,795 B after lifetime and politeness (#13); 8,042 B with FetchUnavailableError (#15)
+    // and the boundary review's fixes; 8,663 B with tokenUrl and the browser guard rail (#14);
+    // 8,781 B with the store hook of fleets (#18; the Redis store itself is a separate entry). Issue #16 owns bringing it down.
+    expect(core!.gzip).toBeLessThanOrEqual(8800);
   }, 30_000);
 });

@@ -43,9 +43,33 @@ describe('where there is no global fetch', () => {
   it('the browser build loads with require() (Jest with jsdom) and fails the first call at once, saying to pass options.fetch, without retrying', async () => {
     // Retries this far apart would outlast the spec: an answer proves there were none.
     const result = await node(['--conditions=browser', '-e', withoutFetch('retry: { initialDelay: 600000, maxDelay: 600000 }')]);
-    expect(result).toEqual(jasmine.objectContaining({ file: 'browser.cjs', name: 'FetchUnavailableError', code: 'ERR_AUTH', reason: 'unavailable' }));
+    expect(result).toEqual(jasmine.objectContaining({ file: 'browser.cjs', name: 'FetchUnavailableError', code: 'ERR_FETCH_UNAVAILABLE', reason: 'unavailable' }));
     expect(result['message']).toContain('pass options.fetch');
     expect(result['states']).toEqual(['authenticating', 'error']);
+    expect(server.log).toEqual([]);
+  }, 20_000);
+
+  it('isRxBearerError recognises its FetchUnavailableError by code, also from the other copy of the package (ESM and CJS loaded together)', async () => {
+    const script = `
+      delete globalThis.fetch;
+      const { createRequire } = await import('node:module');
+      const cjs = createRequire(process.cwd() + '/')('rx-bearer');
+      const esm = await import('rx-bearer');
+      const { firstValueFrom } = await import('rxjs');
+      const auth = cjs.createBearerAuth({ apiKey: 'test-api-key', baseUrl: process.env.BASE_URL });
+      const error = await firstValueFrom(auth.json('/videos')).catch((caught) => caught);
+      auth.dispose();
+      console.log(JSON.stringify({
+        twoCopies: esm.AuthError !== cjs.AuthError && !(error instanceof esm.AuthError),
+        code: error.code,
+        anyOfOurs: esm.isRxBearerError(error),
+        byCode: esm.isRxBearerError(error, 'ERR_FETCH_UNAVAILABLE'),
+        asAuthCode: esm.isRxBearerError(error, 'ERR_AUTH'),
+        sameCopyIsAuthError: error instanceof cjs.AuthError,
+      }));
+    `;
+    const result = await node(['--conditions=browser', '--input-type=module', '-e', script]);
+    expect(result).toEqual({ twoCopies: true, code: 'ERR_FETCH_UNAVAILABLE', anyOfOurs: true, byCode: true, asAuthCode: false, sameCopyIsAuthError: true });
     expect(server.log).toEqual([]);
   }, 20_000);
 

@@ -1,12 +1,12 @@
 import { firstValueFrom, of, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
 
 /** Work only while wanted, and be polite whatever the options and the server say (virtual time). */
 describe('lifetime and politeness (virtual time)', () => {
   let scheduler: TestScheduler;
-  const t = (n: number, expiresIn = 10) => ({ t: tokenResponse(n, expiresIn) });
+  const t = (n: number, expiresIn = 10) => ({ t: numberedTokenResponse(n, expiresIn) });
   const http = (status: number, headers: Record<string, string> = {}) => new HttpError({ status, url: 'http://auth.test', headers });
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
@@ -75,7 +75,7 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('starts at most one cycle a second on its own, however short the tokens live', () => {
     scheduler.run(({ cold }) => {
-      const answer = () => cold('-(t|)', { t: { ...tokenResponse(1), expires_in: 1e-9 } });
+      const answer = () => cold('-(t|)', { t: { ...numberedTokenResponse(1), expires_in: 1e-9 } });
       const { transport, calls } = scriptedTransport({ login: [answer()], refresh: Array.from({ length: 40 }, answer) });
       const auth = make(transport);
       const subscription: Subscription = auth.token$.subscribe();
@@ -177,7 +177,7 @@ describe('the caller signal (virtual time)', () => {
     let fetches = 0;
     const auth: BearerAuth = createBearerAuth({
       apiKey: 'k',
-      transport: { login: () => (logins++, of(tokenResponse(1))), refresh: () => of(tokenResponse(2)) },
+      transport: { login: () => (logins++, of(numberedTokenResponse(1))), refresh: () => of(numberedTokenResponse(2)) },
       fetch: (async () => (fetches++, new Response('{}'))) as unknown as typeof fetch,
     });
     const reason = new Error('gone');

@@ -1,10 +1,10 @@
 import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from './helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('token engine (virtual time)', () => {
   let scheduler: TestScheduler;
-  const t = (n: number, expiresIn = 10) => ({ t: tokenResponse(n, expiresIn) });
+  const t = (n: number, expiresIn = 10) => ({ t: numberedTokenResponse(n, expiresIn) });
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
   const disposeAt = (auth: BearerAuth, frame: number) => scheduler.schedule(() => auth.dispose(), frame);

@@ -1,7 +1,8 @@
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
 import { RetryAfterTooLong, retryAfterMs, retryTransient } from './backoff.js';
-import { AuthError, InvalidTokenResponseError, TimeoutError, statusOf } from './errors.js';
-import type { ResolvedOptions, TokenResponse } from './options.js';
+import { AuthError, InvalidTokenResponseError, AuthTimeoutError, statusOf } from './errors.js';
+import type { ResolvedOptions } from './options.js';
+import type { TokenResponse } from './transport.js';
 import { toSession, type Session } from './token-response.js';
 
 /** 400, 401 and 403 say "these credentials are no good": retrying cannot help. */
@@ -33,7 +34,7 @@ function call(options: ResolvedOptions, what: string, send: () => Observable<Tok
   const attempt = defer(() => {
     const sentAt = scheduler.now();
     return send().pipe(
-      timeout({ first: requestTimeout, scheduler, with: () => throwError(() => new TimeoutError(what, requestTimeout)) }),
+      timeout({ first: requestTimeout, scheduler, with: () => throwError(() => new AuthTimeoutError(what, requestTimeout)) }),
       take(1),
       throwIfEmpty(() => new InvalidTokenResponseError(`the ${what} call completed without a response`)),
       map((body) => toSession(body, sentAt)),

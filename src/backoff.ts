@@ -1,5 +1,5 @@
 import { retry as retryOperator, timer, type MonoTypeOperatorFunction, type SchedulerLike } from 'rxjs';
-import { AuthError, InvalidTokenResponseError, NetworkError, TimeoutError, statusOf } from './errors.js';
+import { AuthError, InvalidTokenResponseError, NetworkError, AuthTimeoutError, statusOf } from './errors.js';
 import type { RetryOptions } from './options.js';
 
 
@@ -10,7 +10,7 @@ import type { RetryOptions } from './options.js';
  */
 export function isTransient(error: unknown): boolean {
   if (error instanceof AuthError) return false; // already a verdict ('redirected', no fetch at all)
-  if (error instanceof NetworkError || error instanceof TimeoutError || error instanceof InvalidTokenResponseError) return true;
+  if (error instanceof NetworkError || error instanceof AuthTimeoutError || error instanceof InvalidTokenResponseError) return true;
   const status = statusOf(error);
   return status === undefined || status === 0 || status === 408 || status === 429 || status >= 500;
 }

@@ -4,7 +4,7 @@ import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
 import type { AuthState } from './auth-state.js';
 import type { CredentialScope } from './credential-scope.js';
-import { createTokenEngine } from './token-engine.js';
+import { createTokenEngine, type TokenEngine } from './token-engine.js';
 
 export interface BearerAuth {
   /** The current valid token, or null when there is none right now. A new subscriber gets the current value at once; the first one starts the login. */
@@ -27,6 +27,8 @@ export interface BearerAuth {
    * ask it too before handing the token to a client of your own.
    */
   readonly scope: CredentialScope;
+  /** What JSON.stringify and loggers show of it: its public state, never a token or a secret. */
+  toJSON(): AuthState;
   /** Stops timers and in-flight auth calls, completes token$ and state$; later calls error with DisposedError. */
   dispose(): void;
 }
@@ -35,16 +37,21 @@ export interface BearerAuth {
  * Creates the token client.
  *
  * @example
+ * // On a server (or an internal tool): the API key.
  * const auth = createBearerAuth({ apiKey: process.env.APIVIDEO_API_KEY! });
+ * // In a browser: tokens from your own endpoint (rx-bearer/server), the key stays there.
+ * const auth = createBearerAuth({ tokenUrl: '/api/video-token', baseUrl: 'https://sandbox.api.video' });
  * auth.json<{ data: unknown[] }>('/videos').subscribe((page) => console.log(page.data.length));
  */
 export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
-  const resolved = normalizeOptions(options);
-  const engine = createTokenEngine(resolved);
+  // The engine exists only after the options are resolved; the tokenUrl transport asks it for its token later, at each login.
+  let created: TokenEngine | undefined;
+  const resolved = normalizeOptions(options, () => created?.token ?? null);
+  const engine = (created = createTokenEngine(resolved));
   const { fetch, json } = createFetchHelpers(engine, resolved);
   const retryOn401 = resolved.refreshOn !== 'timer';
 
-  return {
+  const auth: BearerAuth = {
     token$: engine.token$,
     get token() {
       return engine.token;
@@ -52,12 +59,12 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     state$: engine.state$,
     fetch,
     json,
-    authorize: (factory, { isUnauthorized = hasStatus401 } = {}) =>
-      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401)),
+    authorize: (factory, { isUnauthorized = hasStatus401, route } = {}) =>
+      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401, route)),
     refresh: engine.refresh,
     scope: resolved.scope,
     dispose: engine.dispose,
-    // What JSON.stringify / logging an auth shows: its state, nothing secret.
     toJSON: () => engine.state,
-  } as BearerAuth;
+  };
+  return auth;
 }

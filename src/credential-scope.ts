@@ -26,6 +26,8 @@ export interface CredentialScope {
   readonly origins: ReadonlySet<string>;
   /** The absolute URL of an auth route. */
   authUrl(route: AuthRoute): string;
+  /** The app's own token endpoint (the `tokenUrl` option), absolute; null without one. An auth route: it never gets the bearer. */
+  readonly tokenUrl: string | null;
   /**
    * Resolves a URL as fetch would, once: relative URLs against `base`
    * (baseUrl when undefined; Angular passes the document's base URI; null:
@@ -45,6 +47,8 @@ export interface ScopeOptions {
   baseUrl: string;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp?: boolean | undefined;
+  /** The app's token endpoint; a relative one is resolved against the page (document.baseURI). */
+  tokenUrl?: string | undefined;
 }
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -55,14 +59,14 @@ function refuse(option: string, requirement: string): never {
 }
 
 /** Parses an option's URL; its value is never echoed (it may hold a password). */
-function parseOption(option: string, value: unknown, allowInsecureHttp: boolean): URL {
+function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
   let url: URL;
   try {
-    url = new URL(value as string);
+    url = new URL(value as string, against);
   } catch {
     return refuse(option, 'an absolute http(s) URL');
   }
-  if (typeof value !== 'string' || !isHttp(url.protocol)) refuse(option, 'an absolute http(s) URL');
+  if (typeof value !== 'string' || !isHttp(url.protocol)) refuse(option, against ? 'an http(s) URL' : 'an absolute http(s) URL');
   if (url.username !== '' || url.password !== '') refuse(option, 'a URL without a user name or password (credentials in a URL end up in logs and error messages)');
   if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowInsecureHttp) {
     refuse(option, 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)');
@@ -82,8 +86,15 @@ function canonicalPath(pathname: string): string {
   return path.toLowerCase().replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
+/** Where a relative URL of a page resolves: the document's base URI, else the location; none outside a page. */
+const pageBase = (): string | undefined => {
+  const page = globalThis as { document?: { baseURI?: unknown }; location?: { href?: unknown } };
+  const base = page.document?.baseURI ?? page.location?.href;
+  return typeof base === 'string' ? base : undefined;
+};
+
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
-export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false }: ScopeOptions): CredentialScope {
+export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl }: ScopeOptions): CredentialScope {
   const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
   if (base.search !== '' || base.hash !== '') refuse('baseUrl', 'a URL without a query or fragment');
   if (!Array.isArray(allowedOrigins)) refuse('allowedOrigins', 'an array of origins');
@@ -93,6 +104,18 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     if (url.pathname !== '/' || url.search !== '' || url.hash !== '') refuse('allowedOrigins', "a list of origins such as 'https://cdn.example.com' (no path)");
     return url.origin;
   });
+  // The token endpoint: where the page's session cookie goes, never the bearer; a query would be lost in the comparison, so none.
+  // On the page's own origin it is as safe as the page itself (an http page during development); elsewhere, https.
+  const page = pageBase();
+  const samePage = (() => {
+    try {
+      return page !== undefined && new URL(tokenUrl as string, page).origin === new URL(page).origin;
+    } catch {
+      return false;
+    }
+  })();
+  const token = tokenUrl === undefined ? null : parseOption('tokenUrl', tokenUrl, allowInsecureHttp || samePage, page);
+  if (token && (token.search !== '' || token.hash !== '')) refuse('tokenUrl', 'a URL without a query or fragment');
   const root = base.href.replace(/\/+$/, '');
   const resolveAgainst = `${root}/`;
   const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);
@@ -118,7 +141,9 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     typeof url === 'string' || url instanceof URL ? resolve(url, against) : url;
   const isAuthRoute = (url: string | URL | Target): boolean => {
     const target = toTarget(url);
-    return target !== null && target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
+    if (target === null) return false;
+    if (token && target.origin === token.origin && canonicalPath(target.pathname) === canonicalPath(token.pathname)) return true;
+    return target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
   };
 
   // Frozen, and the origins handed out as a copy: nobody widens the scope after creation.
@@ -128,6 +153,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
       return new Set(origins);
     },
     authUrl: (route) => root + AUTH_PATHS[route],
+    tokenUrl: token?.href ?? null,
     resolve,
     allowsToken(url, against) {
       const target = toTarget(url, against);

@@ -12,7 +12,15 @@ export type RxBearerErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_RESPONSE_PARSE'
   | 'ERR_DISPOSED'
-  | 'ERR_SERVER_RENDERING';
+  | 'ERR_SERVER_RENDERING'
+  | 'ERR_FETCH_UNAVAILABLE';
+
+/**
+ * Marks rx-bearer's errors in the global symbol registry, which every copy of
+ * the package shares (ESM and CJS loaded side by side), so the guard needs
+ * no list of class names to keep in step (minifiers rename classes anyway).
+ */
+const brand = Symbol.for('rx-bearer.error');
 
 /** Base class of every error rx-bearer produces. */
 export class RxBearerError extends Error {
@@ -44,6 +52,7 @@ export type AuthFailureReason =
  * `cause` holds the last underlying error.
  */
 export class AuthError extends RxBearerError {
+  static readonly code = 'ERR_AUTH';
   override name = 'AuthError';
   readonly reason: AuthFailureReason;
   /** HTTP status of the last auth call, when there was an answer. */
@@ -52,7 +61,7 @@ export class AuthError extends RxBearerError {
   readonly retryAfter: number | undefined;
 
   constructor(reason: AuthFailureReason, message: string, options: { status?: number; cause?: unknown; retryAfter?: number } = {}) {
-    super('ERR_AUTH', message, { cause: options.cause });
+    super(AuthError.code, message, { cause: options.cause });
     this.reason = reason;
     this.status = options.status;
     this.retryAfter = options.retryAfter;
@@ -61,6 +70,7 @@ export class AuthError extends RxBearerError {
 
 /** A non-2xx HTTP answer: from an auth call, or from `auth.json()`. */
 export class HttpError extends RxBearerError {
+  static readonly code = 'ERR_HTTP';
   override name = 'HttpError';
   readonly status: number;
   readonly statusText: string;
@@ -71,7 +81,7 @@ export class HttpError extends RxBearerError {
   readonly headers: Readonly<Record<string, string>>;
 
   constructor(init: { status: number; statusText?: string; url: string; body?: unknown; headers?: Record<string, string> }) {
-    super('ERR_HTTP', `HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''} from ${init.url}`);
+    super(HttpError.code, `HTTP ${init.status}${init.statusText ? ` ${init.statusText}` : ''} from ${init.url}`);
     this.status = init.status;
     this.statusText = init.statusText ?? '';
     this.url = init.url;
@@ -82,59 +92,66 @@ export class HttpError extends RxBearerError {
 
 /** The auth server answered 2xx, but not with a usable token response. */
 export class InvalidTokenResponseError extends RxBearerError {
+  static readonly code = 'ERR_INVALID_TOKEN_RESPONSE';
   override name = 'InvalidTokenResponseError';
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_INVALID_TOKEN_RESPONSE', `Invalid token response: ${message}`, options);
+    super(InvalidTokenResponseError.code, `Invalid token response: ${message}`, options);
   }
 }
 
 /** fetch itself failed: connection refused or reset, DNS, CORS. */
 export class NetworkError extends RxBearerError {
+  static readonly code = 'ERR_NETWORK';
   override name = 'NetworkError';
   constructor(url: string, options?: { cause?: unknown }) {
-    super('ERR_NETWORK', `Network error calling ${url}`, options);
+    super(NetworkError.code, `Network error calling ${url}`, options);
   }
 }
 
-/** An auth call got no answer within `requestTimeout`. */
-export class TimeoutError extends RxBearerError {
-  override name = 'TimeoutError';
+/** An auth call got no answer within `requestTimeout` (named for what timed out: a request's own deadline is its signal's). */
+export class AuthTimeoutError extends RxBearerError {
+  static readonly code = 'ERR_TIMEOUT';
+  override name = 'AuthTimeoutError';
   constructor(what: string, ms: number) {
-    super('ERR_TIMEOUT', `No answer to ${what} within ${ms} ms`);
+    super(AuthTimeoutError.code, `No answer to ${what} within ${ms} ms`);
   }
 }
 
 /** A 2xx answer to `auth.json()` whose body is not JSON. */
 export class ResponseParseError extends RxBearerError {
+  static readonly code = 'ERR_RESPONSE_PARSE';
   override name = 'ResponseParseError';
   constructor(url: string, options?: { cause?: unknown }) {
-    super('ERR_RESPONSE_PARSE', `Response from ${url} is not valid JSON`, options);
+    super(ResponseParseError.code, `Response from ${url} is not valid JSON`, options);
   }
 }
 
 /** The BearerAuth was disposed; create a new one to continue. */
 export class DisposedError extends RxBearerError {
+  static readonly code = 'ERR_DISPOSED';
   override name = 'DisposedError';
   constructor() {
-    super('ERR_DISPOSED', 'This BearerAuth was disposed; create a new one with createBearerAuth()');
+    super(DisposedError.code, 'This BearerAuth was disposed; create a new one with createBearerAuth()');
   }
 }
 
 /** rx-bearer/angular does not authenticate while rendering on the server unless told to (startOnServer). */
 export class ServerRenderingError extends RxBearerError {
+  static readonly code = 'ERR_SERVER_RENDERING';
   override name = 'ServerRenderingError';
   constructor() {
-    super('ERR_SERVER_RENDERING', 'rx-bearer does not authenticate while rendering on the server; pass startOnServer: true to provideBearerAuth() to allow it');
+    super(ServerRenderingError.code, 'rx-bearer does not authenticate while rendering on the server; pass startOnServer: true to provideBearerAuth() to allow it');
   }
 }
+
+Object.defineProperty(RxBearerError.prototype, brand, { value: true }); // on the prototype: not printed with the error
 
 /**
  * True for any rx-bearer error (optionally with a given code), also when two
  * copies of the package are loaded (ESM and CJS) and `instanceof` fails.
  */
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
-  if (!(error instanceof Error) || typeof (error as { code?: unknown }).code !== 'string') return false;
-  const isOurs = error instanceof RxBearerError || /^(RxBearer|Auth|Http|InvalidTokenResponse|Network|Timeout|ResponseParse|Disposed|ServerRendering)Error$/.test(error.name);
+  const isOurs = error instanceof RxBearerError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[brand] === true);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }
 

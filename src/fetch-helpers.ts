@@ -63,6 +63,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
       const follows = (first.redirect ?? 'follow') === 'follow';
       const route = `${(first.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
+      const tokenGoes = scope.allowsToken(target);
 
       /**
        * One send with `token`, following redirects; in the 'first' phase a
@@ -75,10 +76,10 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
         const followHere = token !== null && follows && !followsItself(fetchImpl);
         for (let hops = 0; ; hops++) {
           // The hop's headers are this request's own copy: setting the token again on a resend is safe.
-          if (token !== null) {
-            if (!hop.dropped && scope.allowsToken(hop.target)) hop.init.headers.set('authorization', `Bearer ${token}`);
-            else hop.init.headers.delete('authorization');
-          }
+          // The first hop's answer is known (tokenGoes); a later one is asked again.
+          const allowed = token !== null && !hop.dropped && (hops === 0 || scope.allowsToken(hop.target));
+          if (allowed) hop.init.headers.set('authorization', `Bearer ${token}`);
+          else if (token !== null) hop.init.headers.delete('authorization');
           const sent: RequestInit = { ...hop.init, signal };
           if (followHere) sent.redirect = 'manual';
           let response = await fetchImpl(hop.target.href, sent);
@@ -92,7 +93,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
           }
           // A 401 from where the token did not go says nothing about the token.
           // After a redirect the fetch followed itself (a browser), where the token went is unknown: not an answer to it.
-          const carried = token !== null && !hop.dropped && scope.allowsToken(hop.target) && !response.redirected;
+          const carried = allowed && !response.redirected;
           if (response.status === 401 && carried) {
             // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
             if (phase === 'resend') engine.refused(route, token);
@@ -119,7 +120,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       };
 
       const send = (token: string | null, phase: SendPhase) => fetchObservable(target.href, first.signal, (signal) => exchange(token, phase, signal));
-      if (!scope.allowsToken(target)) return send(null, 'only');
+      if (!tokenGoes) return send(null, 'only');
       // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
       return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable, route));
     });

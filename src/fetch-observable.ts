@@ -58,9 +58,10 @@ export function toHttpError(response: Response, url: string, body: unknown): Htt
   return new HttpError({ status: response.status, statusText: response.statusText, url: response.url || url, body, headers });
 }
 
-/** The body as JSON where it parses, else as text (e.g. an HTML error page). */
-export async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+/** The body as JSON where it parses, else as text (e.g. an HTML error page); `secret`, if the server echoes it, is redacted. */
+export async function readBody(response: Response, secret?: string): Promise<unknown> {
+  let text = await response.text();
+  if (secret) text = text.split(secret).join('[redacted]');
   try {
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   } catch {

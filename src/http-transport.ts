@@ -3,7 +3,7 @@ import { credentialScope, type AuthRoute, type CredentialScope } from './credent
 import { defaultFetch } from './default-fetch.js';
 import { AuthError, InvalidTokenResponseError } from './errors.js';
 import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
-import type { AuthTransport, TokenResponse } from './options.js';
+import type { AuthTransport, TokenResponse } from './transport.js';
 
 /** The origin a redirect points to, for an error message: never its path or query, which the server chose. */
 function locationOrigin(response: Response, url: string): string {
@@ -15,42 +15,46 @@ function locationOrigin(response: Response, url: string): string {
 }
 
 /**
- * api.video's auth calls over HTTP: `POST` the API key or the refresh token
- * to the routes the credential scope names, and hand over the parsed body;
+ * POSTs `payload` as JSON to an auth URL and hands over the parsed body;
  * validating it is the engine's job, so that a custom transport gets the
- * same checks. Redirects are never followed: the body holds a credential,
- * and a redirect's target could read it or answer with a session of its
- * choosing. A 3xx (or a browser's opaque redirect) is an AuthError 'redirected'.
+ * same checks. Redirects are never followed: the body holds a credential (or
+ * the request carries the page's cookies), and a redirect's target could read
+ * it or answer with a session of its choosing. A 3xx (or a browser's opaque
+ * redirect) is an AuthError 'redirected'. `init` adds e.g. `credentials`;
+ * `credential`, if the server echoes it in an error body, is redacted there.
  */
-export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalThis.fetch = defaultFetch): AuthTransport {
-  const post = (route: AuthRoute, payload: Record<string, string>): Observable<TokenResponse> => {
-    const url = scope.authUrl(route);
-    const init: RequestInit = {
-      method: 'POST',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
-      body: JSON.stringify(payload),
-      redirect: 'manual',
-    };
-    return fetchObservable(url, undefined, async (signal) => {
-      const response = await fetchImpl(url, { ...init, signal });
-      // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
-      if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
-        void response.body?.cancel().catch(() => {});
-        const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
-        throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
-      }
-      const body = await readBody(response);
-      if (!response.ok) throw toHttpError(response, url, body);
-      if (body === null || typeof body !== 'object') {
-        throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
-      }
-      return body as TokenResponse;
-    });
+export function postForToken(url: string, payload: Record<string, string>, fetchImpl: typeof globalThis.fetch, init: RequestInit = {}, credential?: string): Observable<TokenResponse> {
+  const request: RequestInit = {
+    ...init,
+    method: 'POST',
+    headers: { accept: 'application/json', 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+    redirect: 'manual',
   };
+  return fetchObservable(url, undefined, async (signal) => {
+    const response = await fetchImpl(url, { ...request, signal });
+    // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
+    if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      void response.body?.cancel().catch(() => {});
+      const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
+      throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
+    }
+    // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
+    const body = await readBody(response, credential);
+    if (!response.ok) throw toHttpError(response, url, body);
+    if (body === null || typeof body !== 'object') {
+      throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
+    }
+    return body as TokenResponse;
+  });
+}
 
+/** api.video's auth calls over HTTP: the API key or the refresh token, to the routes the credential scope names. */
+export function httpTransport(scope: CredentialScope, fetchImpl: typeof globalThis.fetch = defaultFetch): AuthTransport {
+  const post = (route: AuthRoute, credential: string, payload: Record<string, string>) => postForToken(scope.authUrl(route), payload, fetchImpl, {}, credential);
   return {
-    login: (apiKey) => post('login', { apiKey }),
-    refresh: (refreshToken) => post('refresh', { refreshToken }),
+    login: (apiKey) => post('login', apiKey, { apiKey }),
+    refresh: (refreshToken) => post('refresh', refreshToken, { refreshToken }),
   };
 }
 

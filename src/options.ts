@@ -1,28 +1,11 @@
-import { asyncScheduler, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { credentialScope, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
 import { httpTransport } from './http-transport.js';
 import { Secret } from './secret.js';
+import type { AuthTransport } from './transport.js';
+import { tokenUrlTransport } from './token-url-transport.js';
 import type { TokenStore } from './token-store.js';
-
-/** The JSON body of `POST /auth/api-key` and `POST /auth/refresh`. */
-export interface TokenResponse {
-  token_type: string;
-  /** Lifetime of `access_token` in seconds. */
-  expires_in: number;
-  access_token: string;
-  refresh_token: string;
-}
-
-/**
- * How the engine obtains tokens. The default speaks api.video's HTTP API;
- * supply your own to use another transport or, in tests, cold observables.
- * Each call is subscribed once per attempt; unsubscribing must cancel it.
- */
-export interface AuthTransport {
-  login(apiKey: string): Observable<TokenResponse>;
-  refresh(refreshToken: string): Observable<TokenResponse>;
-}
 
 /** Which of the seed's two strategies start a refresh. */
 export type RefreshOn = 'timer' | 'unauthorized' | 'both';
@@ -39,8 +22,25 @@ export interface RetryOptions {
 }
 
 export interface BearerAuthOptions {
-  /** The api.video API key. Required; it is never logged nor put in an error. */
-  apiKey: string;
+  /**
+   * The api.video API key: on a server, or in internal tools used only by
+   * people you would trust with the key. It is never logged nor put in an
+   * error. Exactly one of `apiKey` and `tokenUrl` is required.
+   */
+  apiKey?: string;
+  /**
+   * Your own token endpoint (rx-bearer/server's createTokenHandler), for
+   * browsers: every login and refresh POSTs there with the page's cookies,
+   * and the API key stays on your server. Relative URLs resolve against the
+   * page. It never receives the bearer token. Exactly one of `apiKey` and
+   * `tokenUrl` is required; no `transport` with it.
+   */
+  tokenUrl?: string;
+  /**
+   * Accept `apiKey` in a browser (where `window` or `document` exists)
+   * although anyone who opens the page can read it. @default false
+   */
+  dangerouslyAllowBrowser?: boolean;
   /** API root. Must be https unless the host is loopback or `allowInsecureHttp` is set. @default 'https://ws.api.video' */
   baseUrl?: string;
   /** How long before expiry to refresh, in ms; never more than half the token's lifetime. @default 60000 */
@@ -68,14 +68,15 @@ export interface BearerAuthOptions {
   store?: TokenStore;
 }
 
-export const DEFAULTS = {
+/** The documented defaults; frozen, so that no code can change them for every client. */
+export const DEFAULTS = Object.freeze({
   baseUrl: 'https://ws.api.video',
   refreshLeadTime: 60_000,
   // Math.random is looked up at each call, so a test's spy on it takes effect.
-  retry: { maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: () => Math.random() },
+  retry: Object.freeze({ maxAttempts: 5, initialDelay: 500, maxDelay: 30_000, random: () => Math.random() }),
   requestTimeout: 10_000,
   refreshOn: 'both',
-} as const;
+} as const);
 
 /** Options after validation, with every default applied. */
 export interface ResolvedOptions {
@@ -106,8 +107,22 @@ function checkNumber(option: string, value: number, min: number, { integer = fal
   return value;
 }
 
-/** Validates once, up front: a bad option throws a TypeError naming it. */
-export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
+/** Whether this runs in a page (or a DOM test environment), where every shipped string is readable. */
+const inBrowser = (): boolean => {
+  const page = globalThis as { window?: unknown; document?: unknown };
+  return page.window !== undefined || page.document !== undefined;
+};
+
+const browserKeyMessage =
+  '"apiKey" in a browser: anyone who opens the page can read it. Keep it on your server (rx-bearer/server) and pass tokenUrl, ' +
+  'or for internal tools only, dangerouslyAllowBrowser: true';
+
+/**
+ * Validates once, up front: a bad option throws a TypeError naming it.
+ * `currentToken` (the engine's valid token) lets the tokenUrl transport
+ * tell its endpoint which token was refused.
+ */
+export function normalizeOptions(options: BearerAuthOptions, currentToken: () => string | null = () => null): ResolvedOptions {
   if (options === null || typeof options !== 'object') fail('options', 'an object');
   // Own properties only: a polluted Object.prototype must not choose where the key goes.
   options = Object.assign(Object.create(null) as BearerAuthOptions, options);
@@ -115,11 +130,19 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
   const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
+  const { tokenUrl, dangerouslyAllowBrowser = false } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
-  if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string');
-  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp });
+  if (tokenUrl !== undefined) {
+    if (apiKey !== undefined) fail('tokenUrl', 'given without "apiKey" (one of them says where tokens come from)');
+    if (transport !== undefined) fail('tokenUrl', 'given without "transport" (one of them says where tokens come from)');
+  } else {
+    if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string (or pass tokenUrl instead)');
+    // A custom transport decides where the key goes (a test's marble transport sends it nowhere).
+    if (transport === undefined && inBrowser() && dangerouslyAllowBrowser !== true) throw new TypeError(browserKeyMessage);
+  }
+  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp, tokenUrl });
   checkNumber('refreshLeadTime', refreshLeadTime, 0);
   // Single waits (a timeout, a backoff delay) go to setTimeout, which fires at once beyond MAX_TIMER.
   checkNumber('requestTimeout', requestTimeout, 1, { max: MAX_TIMER });
@@ -136,7 +159,8 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
   if (store !== undefined && typeof store?.open !== 'function') fail('store', 'a TokenStore');
 
   return {
-    apiKey: new Secret(apiKey),
+    // With tokenUrl there is no key: the transport ignores the empty one.
+    apiKey: new Secret(apiKey ?? ''),
     scope,
     refreshLeadTime,
     retry: { maxAttempts, initialDelay, maxDelay, random },
@@ -144,7 +168,7 @@ export function normalizeOptions(options: BearerAuthOptions): ResolvedOptions {
     refreshOn,
     fetch,
     scheduler,
-    transport: transport ?? httpTransport(scope, fetch),
+    transport: scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
     store,
   };
 }

@@ -11,7 +11,10 @@ export interface PreparedRequest {
   readonly resendable: boolean;
 }
 
-const isRequest = (input: unknown): input is Request => typeof Request !== 'undefined' && input instanceof Request;
+/** A Request of this platform or of another fetch (node-fetch's, inside cross-fetch), known by its shape. */
+const isRequest = (input: unknown): input is Request =>
+  (typeof Request !== 'undefined' && input instanceof Request) ||
+  (typeof input === 'object' && input !== null && !(input instanceof URL) && typeof (input as Request).url === 'string' && typeof (input as Request).clone === 'function');
 
 function isResendable(body: unknown): boolean {
   return (
@@ -32,9 +35,12 @@ function isResendable(body: unknown): boolean {
  * stay in virtual time up to the fetch itself.
  */
 export function requestPreparer(scope: CredentialScope) {
-  const targetOf = (url: string | URL): Target => {
+  const targetOf = (url: unknown): Target => {
+    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError('rx-bearer: a request takes a URL string, a URL or a Request');
     const target = scope.resolve(url);
     if (target === null) throw new TypeError('rx-bearer: the request URL does not parse');
+    // fetch refuses these too; refused here, the password never reaches an error message.
+    if (/^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(target.href)) throw new TypeError('rx-bearer: the request URL must not contain a user name or password');
     return target;
   };
 

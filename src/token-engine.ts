@@ -126,15 +126,26 @@ export function createTokenEngine(options: ResolvedOptions) {
 
   /** Someone wants tokens: run the timers while anyone does. */
   const acquire = () => {
-    if (wanted++ > 0 || disposed) return;
+    if (wanted++ > 0 || disposed || running) return; // still running: its teardown was not due yet
     running = new Subscription();
     running.add(timers.subscribe());
     running.add(recovery.subscribe());
   };
+  /**
+   * Nobody wants tokens: the timers stop, a moment later (the next turn of
+   * the scheduler), so that back-to-back requests do not disarm and re-arm
+   * them each time; a Node process still exits right after its last request.
+   */
+  let stopping = false;
   const release = () => {
-    if (--wanted > 0) return;
-    running?.unsubscribe();
-    running = null;
+    if (--wanted > 0 || stopping || !running) return;
+    stopping = true;
+    scheduler.schedule(() => {
+      stopping = false;
+      if (wanted > 0) return;
+      running?.unsubscribe();
+      running = null;
+    });
   };
 
   /** The first state after `before` that `accept`s, or the error of a cycle that failed meanwhile. */

@@ -22,7 +22,7 @@ const observedFetch = async (input, init) => {
   return response;
 };
 
-const auth = createBearerAuth({ apiKey: config.apiKey, baseUrl: config.apiUrl, fetch: observedFetch, retry: { maxDelay: 4000 } });
+const auth = createBearerAuth({ apiKey: config.apiKey, dangerouslyAllowBrowser: true, baseUrl: config.apiUrl, fetch: observedFetch, retry: { maxDelay: 4000 } });
 let state = { status: 'idle' };
 let authenticatedAt = 0;
 auth.token$.subscribe((token) => {

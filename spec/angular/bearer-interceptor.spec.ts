@@ -82,6 +82,16 @@ describe('rx-bearer/angular with HttpClient and HttpTestingController', () => {
     expect(fake.calls.refresh).toBe(1);
   });
 
+  it('an endpoint that refuses even a fresh token costs one refresh, not one per request', async () => {
+    for (let i = 0; i < 5; i++) {
+      const result = firstValueFrom(setup.http.get(`${API}/forbidden`)).catch((caught: unknown) => caught);
+      for (const request of setup.controller().match(`${API}/forbidden`)) request.flush({}, { status: 401, statusText: 'Unauthorized' });
+      for (const request of setup.controller().match(`${API}/forbidden`)) request.flush({}, { status: 401, statusText: 'Unauthorized' });
+      expect(await result).toEqual(jasmine.objectContaining({ status: 401 }));
+    }
+    expect(fake.calls.refresh).toBe(1);
+  });
+
   it('passes other errors through without a refresh', async () => {
     const result = firstValueFrom(setup.http.get(`${API}/videos`));
     setup.controller().expectOne(`${API}/videos`).flush({}, { status: 500, statusText: 'Server Error' });

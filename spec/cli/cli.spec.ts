@@ -1,11 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+import { selfSignedCertificate } from '../helpers/tls.js';
 import { eventually } from '../helpers/http.js';
 
 const API_KEY = 'cli-secret-api-key-7d2e';
@@ -20,12 +20,9 @@ function closedPort(): Promise<number> {
   });
 }
 
-/** An https server on 127.0.0.1 with a throwaway self-signed certificate (made by openssl for this run). */
+/** An https server on 127.0.0.1 with a throwaway self-signed certificate. */
 async function selfSignedServer() {
-  const dir = await mkdtemp(join(tmpdir(), 'rx-bearer-tls-'));
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=127.0.0.1', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]);
-  const [key, cert] = await Promise.all([readFile(join(dir, 'key.pem')), readFile(join(dir, 'cert.pem'))]);
-  const server = createHttpsServer({ key, cert }, (_req, res) => res.end('{}'));
+  const server = createHttpsServer(await selfSignedCertificate(), (_req, res) => res.end('{}'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `https://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
@@ -82,6 +79,13 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
     const { code, stdout } = await run(['token', '--base-url', server.url, '--api-key-file', file], {});
     expect(code).toBe(0);
     expect(server.issued.has(stdout.trim())).toBeTrue();
+  });
+
+  it('token --json prints any expiry the library accepts, even expires_in: 1e13 (clamped to what a Date holds)', async () => {
+    server.ttl = 1e13;
+    const result = await run(['token', '--json', '--base-url', server.url]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(jasmine.objectContaining({ expires_in: 1e13, expires_at: '+275760-09-13T00:00:00.000Z' }));
   });
 
   it('token --json prints the response with expires_at, and the refresh token only when asked', async () => {

@@ -103,16 +103,17 @@ describe('fleets through Redis (8 processes, a real redis-server)', () => {
     fleet.processes.splice(fleet.processes.indexOf(victim), 1);
     // Lock TTL = requestTimeout (2 s here) × retry.maxAttempts (3 in the workers), counted from before the kill.
     expect(await eventually(() => logins() >= 2, 20_000)).toBeTrue();
-    expect(Date.now() - killedAt).withContext('ms from the kill to the next login').toBeLessThan(6000 + 2000);
+    // The TTL bounds the wait (without it the others would wait forever); 4 s of slack for a machine under load.
+    expect(Date.now() - killedAt).withContext('ms from the kill to the next login').toBeLessThan(6000 + 4000);
     const results = (await Promise.all(holder.running)).filter((r): r is Tally => r !== null);
     expect(sum(results)).toEqual({ ok: 7 * 20, failed: 0 });
     expect(logins()).toBe(2);
   }, 60_000);
 
   it('Redis stopped mid-run: requests keep succeeding, each process alone; started again: coordination resumes, one refresh per expiry', async () => {
-    // 6 s tokens: a process alone first waits out its Redis call (1 s here) before it logs in, and on a loaded
-    // machine the token it uses meanwhile must still be valid when the request reaches the server.
-    await coldFleet({}, 6);
+    // Redis calls limited to 1 s here (3 s elsewhere), and 6 s tokens: a process alone first waits out its Redis
+    // call before it logs in, and on a loaded machine the token it uses meanwhile must still be valid on arrival.
+    await coldFleet({ storeTimeout: 1000 }, 6);
     const coordination = async () => (await fleet.all<{ coordination?: string }>({ type: 'state' })).map((s) => s.coordination);
     const until = async (condition: () => Promise<boolean>, ms: number) => {
       for (const end = Date.now() + ms; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 100))) if (await condition()) return true;

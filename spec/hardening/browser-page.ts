@@ -103,7 +103,7 @@ export function useBrowserPage() {
     env.tab.on('pageerror', (error) => errors.push(error.message));
     await env.tab.goto(pages.url);
     await env.tab.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-    await env.tab.evaluate((baseUrl) => (window as unknown as { start(options: object): void }).start({ apiKey: 'test-api-key', baseUrl }), env.api.url);
+    await env.tab.evaluate((baseUrl) => (window as unknown as { start(options: object): void }).start({ apiKey: 'test-api-key', baseUrl, dangerouslyAllowBrowser: true }), env.api.url);
   }, 20_000);
   afterEach(async () => {
     await env.tab?.close();

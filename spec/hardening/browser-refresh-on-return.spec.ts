@@ -1,8 +1,8 @@
 import { useBrowserPage } from './browser-page.js';
 
 /**
- * FINDING (LOW: no token leaks, but a hostile redirect costs a refresh per
- * request). FAILS on 37e0918. In a browser the fetch follows redirects
+ * A review's finding, now fixed (LOW: no token leaks, but a hostile redirect costs a refresh per
+ * request); it failed before the fix. In a browser the fetch follows redirects
  * itself (after the first opaque redirect), so rx-bearer cannot see the
  * chain. fetch-helpers decides whether a 401 answered the token with
  * `!response.redirected || sameOrigin(response.url, target)`: a chain A -> B
@@ -17,10 +17,10 @@ import { useBrowserPage } from './browser-page.js';
  * redirected answer as not carried (the chain is hidden, so the token's fate
  * is unknown): `carried = ... && !response.redirected` in that mode.
  */
-describe('FINDING (browser): a redirect chain that comes back to the API (A -> B -> A)', () => {
+describe('browser: a redirect chain that comes back to the API (A -> B -> A)', () => {
   const { env, call, via } = useBrowserPage();
 
-  it('FINDING: the 401 at its end (the browser dropped the token at B) starts no refresh and no resend', async () => {
+  it('the 401 at its end (the browser dropped the token at B) starts no refresh and no resend', async () => {
     // Teach the page's fetch that it follows by itself, as any first redirect does.
     await call(via('/videos'));
     env.api.reset();

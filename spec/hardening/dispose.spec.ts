@@ -3,11 +3,11 @@ import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, DisposedError, type BearerAuth, type TokenResponse } from '../../src/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
-import { createTestScheduler, scriptedTransport, tokenResponse } from '../helpers/marbles.js';
+import { createTestScheduler, scriptedTransport, numberedTokenResponse } from '../helpers/marbles.js';
 
 describe('unsubscribing and disposing mid-flight', () => {
   let scheduler: TestScheduler;
-  const t = (n: number) => ({ t: tokenResponse(n, 3600) });
+  const t = (n: number) => ({ t: numberedTokenResponse(n, 3600) });
   /** Everything emitted after dispose() would land here. */
   const recordAfter = (auth: BearerAuth, frame: () => number, disposedAt: number) => {
     const late: unknown[] = [];
@@ -78,7 +78,8 @@ describe('unsubscribing and disposing mid-flight', () => {
     const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
     try {
       await firstValueFrom(auth.json('/videos'));
-      expect(timers()).toBe(baseline); // nobody wants a token between requests: no timer
+      // Nobody wants a token between requests: no timer, once the teardown's turn has come.
+      expect(await eventually(() => timers() === baseline)).toBeTrue();
       server.fail('GET /videos', { hang: true });
       const request = firstValueFrom(auth.json('/videos'));
       expect(await eventually(() => server.counts['GET /videos'] === 2)).toBeTrue();

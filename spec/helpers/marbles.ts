@@ -6,7 +6,7 @@ import type { AuthTransport, TokenResponse } from '../../src/index.js';
 export const createTestScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
 /** A token response with predictable names: access-N / refresh-N. */
-export const tokenResponse = (n: number, expiresInSeconds = 10): TokenResponse => ({
+export const numberedTokenResponse = (n: number, expiresInSeconds = 10): TokenResponse => ({
   token_type: 'Bearer',
   expires_in: expiresInSeconds,
   access_token: `access-${n}`,

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
+import { createTokenHandler } from '../../src/server/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
@@ -39,7 +40,14 @@ describe("README's quick starts, as pasted", () => {
     try {
       const page = await browser.newPage();
       // The page's own origin serves index.html and bundle.js; the test server plays https://sandbox.api.video.
-      await page.route('http://app.test/**', (route) => {
+      // The page's server half: createTokenHandler holds the key; the page asks it at /api/video-token.
+      const handler = createTokenHandler({ apiKey: 'your-sandbox-api-key', baseUrl: server.url, authorize: () => true });
+      await page.route('http://app.test/api/video-token', async (route) => {
+        const request = route.request();
+        const answer = await handler(new Request(request.url(), { method: request.method(), headers: request.headers(), body: request.postData() }));
+        return route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: await answer.text() });
+      });
+      await page.route(/^http:\/\/app\.test\/(bundle\.js)?$/, (route) => {
         const isBundle = route.request().url().endsWith('/bundle.js');
         return route.fulfill({ contentType: isBundle ? 'text/javascript' : 'text/html', body: isBundle ? bundle.outputFiles[0]!.text : html });
       });
@@ -52,6 +60,7 @@ describe("README's quick starts, as pasted", () => {
       await page.locator('#videos', { hasText: '0 videos' }).waitFor({ timeout: 10_000 });
       expect(await page.locator('#status').textContent()).toBe('authenticated');
       expect(server.counts['POST /auth/api-key']).toBe(1);
+      handler.dispose();
     } finally {
       await browser.close();
     }

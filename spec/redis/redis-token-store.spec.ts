@@ -92,6 +92,8 @@ describe('rx-bearer/redis redisTokenStore (one process, a real redis-server)', (
       expect(() => redisTokenStore(options as never)).withContext(option).toThrowMatching((error) => error instanceof TypeError && error.message.includes(`"${option}"`));
     }
     expect(() => createBearerAuth({ apiKey: API_KEY, store: {} as never })).toThrowError(TypeError, /"store"/);
+    // With tokenUrl there is no API key to name the shared session after: the token endpoint logs in.
+    expect(() => createBearerAuth({ tokenUrl: 'http://127.0.0.1:9/token', store: redisTokenStore({ client }) })).toThrowError(TypeError, /"store"/);
   });
 });
 

@@ -1,7 +1,16 @@
 import { DOCUMENT } from '@angular/common';
-import { HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
+import { HttpContextToken, HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
 import { BEARER_AUTH } from './bearer-auth-provider.js';
+
+/**
+ * Set on a request's HttpContext to keep it away from bearerInterceptor:
+ * a custom transport's own HttpClient calls must carry it, or the login would
+ * wait for the token it is fetching.
+ *
+ * @example http.post(url, body, { context: new HttpContext().set(WITHOUT_BEARER, true) })
+ */
+export const WITHOUT_BEARER = new HttpContextToken<boolean>(() => false);
 
 /**
  * Adds `Authorization: Bearer <token>` to the requests the auth's credential
@@ -15,12 +24,15 @@ import { BEARER_AUTH } from './bearer-auth-provider.js';
  * @example provideHttpClient(withInterceptors([bearerInterceptor]))
  */
 export const bearerInterceptor: HttpInterceptorFn = (request, next) => {
+  if (request.context.get(WITHOUT_BEARER)) return next(request);
   // inject() only works here, synchronously, not inside operators.
   const auth = inject(BEARER_AUTH);
   // No document, no base: relative URLs then get no token (default-deny).
   const base = inject(DOCUMENT, { optional: true })?.baseURI ?? null;
-  if (!auth.scope.allowsToken(request.url, base)) return next(request);
+  const target = auth.scope.resolve(request.url, base);
+  if (target === null || !auth.scope.allowsToken(target)) return next(request);
   return auth.authorize((token) => next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } })), {
     isUnauthorized: (error) => error instanceof HttpErrorResponse && error.status === 401,
+    route: `${request.method} ${target.origin}${target.pathname}`,
   });
 };

@@ -1,6 +1,6 @@
 // rx-bearer/angular: a provider and a functional HTTP interceptor. Only this
 // entry imports Angular; the core never does.
 export { BEARER_AUTH, injectBearerAuth, provideBearerAuth } from './bearer-auth-provider.js';
-export { bearerInterceptor } from './bearer-interceptor.js';
+export { WITHOUT_BEARER, bearerInterceptor } from './bearer-interceptor.js';
 
 export type { BearerAuthProviderOptions } from './bearer-auth-provider.js';

@@ -8,6 +8,7 @@ const nowhere: CredentialScope = Object.freeze({
   authUrl: () => {
     throw new ServerRenderingError();
   },
+  tokenUrl: null,
   resolve: () => null,
   allowsToken: () => false,
   isAuthRoute: () => false,
@@ -32,6 +33,7 @@ export function inertBearerAuth(): BearerAuth {
     json: refuse,
     authorize: refuse,
     refresh: refuse,
+    toJSON: () => state$.value,
     dispose: () => {
       token$.complete();
       state$.complete();

@@ -45,6 +45,8 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
 
   return {
     open(auth: StoreClient) {
+      // With tokenUrl there is no API key here: your token endpoint logs in, and can share its session itself.
+      if (auth.apiKey.reveal() === '') throw new TypeError('"store" option must be used with "apiKey", not "tokenUrl"');
       const id = createHash('sha256').update(`${auth.scope.baseUrl}\n${auth.apiKey.reveal()}`).digest('base64url').slice(0, 32);
       const [sessionKey, lockKey, channel] = ['session', 'lock', 'published'].map((name) => `${prefix}${id}:${name}`) as [string, string, string];
       const codec = sessionCodec(encryptionKey, sessionKey);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
@@ -13,6 +14,8 @@ export interface ApiVideoTestServerOptions {
   clockSkew?: number;
   /** Answer CORS preflights and allow every origin, for pages served elsewhere (browser tests, the web demo). @default false */
   cors?: boolean;
+  /** Serve https with this key and certificate (PEM), e.g. to test an https -> http redirect. @default plain http */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 const corsHeaders = {
@@ -66,6 +69,13 @@ export interface ApiVideoTestServer {
   rejectApiKey(reject?: boolean): void;
   /** Forgets counts, log and queued faults (tokens stay valid). */
   reset(): void;
+  /**
+   * Serves `path` (and everything under it when it ends with '/') with your
+   * own Node listener, before any api.video route, on this server's origin:
+   * e.g. a token endpoint through `createServerAdapter(createTokenHandler(...))`
+   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged.
+   */
+  mount(path: string, listener: (req: IncomingMessage, res: ServerResponse) => unknown): void;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -105,6 +115,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   let unauthorized = 0;
   let aborted = 0;
   let keysRejected = false;
+  const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
   /** Videos created with POST /videos, oldest first; kept until close(). */
   const videos: Array<Record<string, unknown>> = [];
@@ -165,8 +176,14 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const route = `${req.method} ${pathname}`;
+    const mounted = mounts.find(([path]) => (path.endsWith('/') ? pathname.startsWith(path) : pathname === path));
+    if (mounted) {
+      counts[route] = (counts[route] ?? 0) + 1;
+      return void (await mounted[1](req, res));
+    }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
-    const route = `${req.method} ${new URL(req.url ?? '/', 'http://127.0.0.1').pathname}`;
     counts[route] = (counts[route] ?? 0) + 1;
     let answering = false;
     res.on('close', () => {
@@ -198,12 +215,13 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     else res.writeHead(status, headers).end(text);
   };
 
-  const http = createServer((req, res) => void handle(req, res).catch(() => res.destroy()));
+  const listener = (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch(() => res.destroy());
+  const http = options.tls ? createHttpsServer(options.tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     get counts() {
       return counts;
     },
@@ -227,6 +245,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     fail: (route, fault) => faults.add(route, fault),
     revokeAll: ({ refreshTokens = false } = {}) => tokens.revokeAll(refreshTokens),
     rejectApiKey: (reject = true) => void (keysRejected = reject),
+    mount: (path, listener) => void mounts.push([path, listener]),
     reset() {
       counts = {};
       log = [];

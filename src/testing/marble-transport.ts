@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { RunHelpers } from 'rxjs/testing';
-import type { AuthTransport, TokenResponse } from '../options.js';
+import type { AuthTransport, TokenResponse } from '../transport.js';
 import { tokenResponse } from './token-response-factory.js';
 
 /** A scripted answer: a cold observable, so `expectSubscriptions(answer.subscriptions)` works. */

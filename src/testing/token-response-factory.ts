@@ -1,4 +1,4 @@
-import type { TokenResponse } from '../options.js';
+import type { TokenResponse } from '../transport.js';
 
 export interface TokenResponseInit {
   /** Lifetime in seconds, also encoded as the JWT's exp - iat. @default 3600 */

@@ -1,0 +1,31 @@
+import { map, type Observable } from 'rxjs';
+import { postForToken } from './http-transport.js';
+import type { AuthTransport, TokenResponse } from './transport.js';
+
+/**
+ * The browser half of `tokenUrl`: every login and every refresh is a POST to
+ * the app's own token endpoint (rx-bearer/server's createTokenHandler, or
+ * any endpoint answering `{ token_type, access_token, expires_in }`), with
+ * the page's cookies (`credentials: 'same-origin'`) and JSON, which a
+ * cross-site form cannot send. Redirects are never followed.
+ *
+ * No refresh token is ever kept: one the endpoint sent by mistake is
+ * dropped, so each refresh asks tokenUrl again. When the engine has no valid
+ * token any more although this transport gave it one (a 401 made it drop
+ * that token, or it expired), the body names it, `{ "refused": token }`: the
+ * endpoint refreshes only if that is still its current token.
+ */
+export function tokenUrlTransport(tokenUrl: string, fetchImpl: typeof globalThis.fetch, currentToken: () => string | null): AuthTransport {
+  let last: string | null = null;
+  const ask = (): Observable<TokenResponse> => {
+    const refused = last !== null && currentToken() === null ? last : null;
+    return postForToken(tokenUrl, refused === null ? {} : { refused }, fetchImpl, { credentials: 'same-origin' }).pipe(
+      map((body) => {
+        if (typeof body.access_token === 'string') last = body.access_token;
+        // An empty refresh token means "none": the next cycle logs in, which here means asking tokenUrl again.
+        return { ...body, refresh_token: '' };
+      }),
+    );
+  };
+  return { login: ask, refresh: ask };
+}
