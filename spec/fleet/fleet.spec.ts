@@ -43,11 +43,15 @@ describe('fleets through Redis (8 processes, a real redis-server)', () => {
   }, 60_000);
 
   /** A cold fleet: an empty Redis, a fresh client in every process, counts from zero. */
+  let run = 0;
+  let prefix = '';
+  /** A cold fleet: a fresh key prefix (a late write from the previous spec's processes cannot leak in), fresh clients, counts from zero. */
   const coldFleet = async (start: Record<string, unknown> = {}, ttl = 3600) => {
     await admin.flushAll();
+    prefix = `rx-bearer-spec-${++run}:`;
     server.ttl = ttl;
     server.reset();
-    await fleet.all({ type: 'start', ...start });
+    await fleet.all({ type: 'start', prefix, ...start });
   };
 
   it('8 processes × 200 concurrent first requests: exactly 1 login in total, 0 failures', async () => {
@@ -91,7 +95,7 @@ describe('fleets through Redis (8 processes, a real redis-server)', () => {
     const [holder, lockKey] = await (async () => {
       const running = fleet.processes.map((p) => p.ask<Tally>({ type: 'burst', n: 20 }).catch(() => null));
       let key: string | undefined;
-      await eventually(() => (void admin.keys('*:lock').then((keys) => (key = keys[0])), key !== undefined), 5000);
+      await eventually(() => (void admin.keys(`${prefix}*:lock`).then((keys) => (key = keys[0])), key !== undefined), 5000);
       const value = key ? await admin.get(key) : null;
       const pid = Number(value?.split(':')[0]);
       return [{ pid, running }, key] as const;
