@@ -4,7 +4,9 @@
 // that match the file they load. rxjs, the runtime dependencies and node:
 // modules stay external. Entries: the core (index), the testing kit (testing:
 // server + marbles), its node-free marble helpers (testing-marbles), and the
-// server's token endpoint (server); the core imports none of them.
+// server's token endpoint (server); the core imports none of them. The Redis
+// store (redis) is built on its own: Node only, never in the browser build, and
+// it carries only the small core modules it uses (no engine).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
@@ -101,6 +103,25 @@ export default [
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts', chunkFileNames: 'chunks/[name]-[hash].d.mts' },
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
+    ],
+  },
+  {
+    // rx-bearer/redis: the Redis client is the user's own object, so nothing of redis is imported.
+    input: { redis: 'build/redis/index.js' },
+    external,
+    plugins: [tscSourceMaps],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
+  },
+  {
+    input: { redis: 'build/redis/index.d.ts' },
+    external,
+    plugins: [dts({ compilerOptions: { types: ['node'] } })],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
     ],
   },
   {

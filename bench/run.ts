@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { contenders, rxBearer, staticToken, staticTokenWithSignal } from './contenders/index.js';
 import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
 import { coreBreakdown, sizes } from './size.js';
+import { fleet } from './fleet.js';
 
 // Every contender gets the same bounded connection pool: fetch (undici's global
 // dispatcher) and axios (node:http's global agent) alike, 128 sockets per host.
@@ -98,5 +99,12 @@ raw['s7'] = s7 ?? 'run node with --expose-gc';
 table(['contender', 'heap growth', 'target: ≤ 1 MB'],
   [[rxBearer.name, s7 ? `${(s7.growthBytes / 1024).toFixed(0)} KB` : 'n/a (no --expose-gc)', s7 ? mark(s7.growthBytes <= 1024 * 1024) : '']]);
 print('The other contenders have no virtual time to run 100,000 cycles in.');
+
+print();
+print('S8 fleet: 8 processes, 200 concurrent first requests each, then 10 s of 2 s tokens at 20 requests/s each');
+const s8 = [await fleet(8, false, quick ? 4 : 10), await fleet(8, true, quick ? 4 : 10)];
+raw['s8'] = s8;
+table(['processes', 'store', 'cold start: logins', 'failed', '2 s tokens: logins + refreshes', '401s', 'failed', 'target: 1 login, ~1 refresh per token'],
+  s8.map((r) => [r.size, r.store ? 'Redis' : 'none', r.cold.logins, r.cold.failed, r.expiry.logins + r.expiry.refreshes, r.expiry.unauthorized, r.expiry.failed, r.store ? mark(r.cold.logins === 1) : '']));
 
 if (values.json) await writeFile(values.json, `${JSON.stringify(raw, null, 2)}\n`);

@@ -20,6 +20,7 @@ describe('options validation', () => {
     ['fetch', { fetch: 'fetch' as never }],
     ['scheduler', { scheduler: {} as never }],
     ['transport', { transport: { login: () => null } as never }],
+    ['store', { store: { read: () => null } as never }],
     ['allowedOrigins', { allowedOrigins: ['::nope::'] }],
     ['allowedOrigins', { allowedOrigins: 'https://a.example' as never }],
     // Entries that would weaken the boundary: token in clear, an opaque origin, a path that suggests a narrower scope, credentials.

@@ -5,6 +5,7 @@ import { httpTransport } from './http-transport.js';
 import { Secret } from './secret.js';
 import type { AuthTransport } from './transport.js';
 import { tokenUrlTransport } from './token-url-transport.js';
+import type { TokenStore } from './token-store.js';
 
 /** Which of the seed's two strategies start a refresh. */
 export type RefreshOn = 'timer' | 'unauthorized' | 'both';
@@ -63,6 +64,8 @@ export interface BearerAuthOptions {
   transport?: AuthTransport;
   /** Allow a plain-http baseUrl that is not loopback (the token would travel in clear). @default false */
   allowInsecureHttp?: boolean;
+  /** Shares one session among processes, e.g. `redisTokenStore({ client })` from rx-bearer/redis. @default none: this process alone */
+  store?: TokenStore;
 }
 
 /** The documented defaults; frozen, so that no code can change them for every client. */
@@ -87,6 +90,7 @@ export interface ResolvedOptions {
   readonly fetch: typeof fetch;
   readonly scheduler: SchedulerLike;
   readonly transport: AuthTransport;
+  readonly store: TokenStore | undefined;
 }
 
 /** setTimeout's limit: a longer single wait fires at once. */
@@ -125,7 +129,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   const retryOptions: RetryOptions = Object.assign(Object.create(null) as RetryOptions, options.retry);
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
-  const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false } = options;
+  const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
   const { tokenUrl, dangerouslyAllowBrowser = false } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
@@ -153,6 +157,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
     fail('transport', 'an object with login() and refresh() methods');
   }
+  if (store !== undefined && typeof store?.open !== 'function') fail('store', 'a TokenStore');
 
   return {
     // With tokenUrl there is no key: the transport ignores the empty one.
@@ -165,5 +170,6 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     fetch,
     scheduler,
     transport: scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
+    store,
   };
 }

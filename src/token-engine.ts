@@ -7,6 +7,7 @@ import { toPublicState, sameState, type AuthState, type EngineState } from './au
 import { AuthError, DisposedError } from './errors.js';
 import type { Session } from './token-response.js';
 import type { ResolvedOptions } from './options.js';
+import { refreshTime } from './refresh-time.js';
 import { timerAt } from './timer-at.js';
 
 /** The politeness floor: the engine starts at most one auth cycle a second on its own (timer, recovery, refresh-ahead). */
@@ -26,6 +27,8 @@ export const MIN_CYCLE_INTERVAL = 1000;
  */
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;
+  // With a store, each cycle goes through it, so that a fleet shares one session.
+  const shared = options.store?.open(options);
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
   /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
   const underWay = new Set<Subscriber<unknown>>();
@@ -59,10 +62,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     }
   };
 
-  const refreshAt = (session: Session) => {
-    const lifetime = session.expiresAt - session.issuedAt;
-    return session.expiresAt - Math.min(options.refreshLeadTime, lifetime / 2);
-  };
+  const refreshAt = (session: Session) => refreshTime(session, options.refreshLeadTime);
   /** The earliest time the engine may start a cycle by itself. */
   const politeAt = (time: number) => Math.max(time, lastCycle + MIN_CYCLE_INTERVAL, notBefore);
 
@@ -92,9 +92,11 @@ export function createTokenEngine(options: ResolvedOptions) {
     // A refresh token the server rejected is never sent again (reuse detection would see theft).
     const usable = previous && spent.has(previous) ? { ...previous, refreshToken: null } : previous;
     const discardRefreshToken = () => previous && spent.add(previous);
-    cycleIsLogin = !usable?.refreshToken;
+    // A store's cycle may hold the fleet's lock: it is never cancelled half-way.
+    cycleIsLogin = !shared && !usable?.refreshToken;
+    const alone = (base: Session | null) => authenticate(options, base, discardRefreshToken, () => wanted > 0);
     current.add(
-      authenticate(options, usable, discardRefreshToken, () => wanted > 0).subscribe({
+      (shared ? shared({ previous: usable, authenticate: alone, coordination: (coordination) => update({ coordination }) }) : alone(usable)).subscribe({
         next: (session) => settle({ status: 'authenticated', session, token: session.accessToken, error: undefined }),
         error: (error: AuthError) => {
           if (error.retryAfter !== undefined) notBefore = Math.max(notBefore, scheduler.now() + error.retryAfter);
