@@ -31,7 +31,8 @@ describe('benchmark figures that must not regress', () => {
     // follower now in browsers too); 7,795 B after lifetime and politeness (#13); 8,042 B with FetchUnavailableError (#15)
     // and the boundary review's fixes; 8,663 B with tokenUrl and the browser guard rail (#14); 8,794 B with the lifetime
     // review's fixes (route verdicts, Retry-After cap and parsing, no retries once unwanted), and the token endpoint's own
-    // refusal message (#14). Issue #16 owns bringing it down.
-    expect(core!.gzip).toBeLessThanOrEqual(8850);
+    // refusal message (#14); 8,975 B with the store hook of fleets (#18; the Redis store itself is a separate entry).
+    // Issue #16 owns bringing it down.
+    expect(core!.gzip).toBeLessThanOrEqual(9000);
   }, 30_000);
 });
