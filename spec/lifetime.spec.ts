@@ -11,7 +11,7 @@ describe('lifetime and politeness (virtual time)', () => {
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
   /** Actions the scheduler would still run: timers somebody left behind. */
-  const pending = () => scheduler.actions.filter((action) => !action.closed).length;
+  const scheduledActions = () => scheduler.actions.filter((action) => !action.closed).length;
 
   beforeEach(() => {
     scheduler = createTestScheduler();
@@ -23,7 +23,7 @@ describe('lifetime and politeness (virtual time)', () => {
       const auth = make(transport);
       const subscription = auth.token$.subscribe();
       scheduler.schedule(() => subscription.unsubscribe(), 5);
-      scheduler.schedule(() => expect(pending()).toBe(1), 6); // only this test's own dispose, below
+      scheduler.schedule(() => expect(scheduledActions()).toBe(1), 6); // only this test's own dispose, below
       // Ten minutes of 10 s tokens with nobody listening: no refresh at all.
       scheduler.schedule(() => {
         expect(calls.refresh).toEqual([]);
@@ -40,7 +40,7 @@ describe('lifetime and politeness (virtual time)', () => {
       auth.authorize((token) => of(token)).subscribe({ error: () => undefined });
       scheduler.schedule(() => {
         expect(calls.login.length).toBe(2);
-        expect(pending()).toBe(1); // only this test's own check, below
+        expect(scheduledActions()).toBe(1); // only this test's own check, below
       }, 10);
       scheduler.schedule(() => {
         expect(calls.login.length).toBe(2);

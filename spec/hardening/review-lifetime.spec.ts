@@ -18,7 +18,7 @@ describe('review of issue 13 (virtual time)', () => {
   const make = (transport: BearerAuthOptions['transport'], extra: Partial<BearerAuthOptions> = {}) =>
     createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5 }, ...extra });
   /** Actions the scheduler would still run: timers somebody left behind. */
-  const pending = () => scheduler.actions.filter((action) => !action.closed).length;
+  const scheduledActions = () => scheduler.actions.filter((action) => !action.closed).length;
   const refuse = () => throwError(() => new HttpError({ status: 401, url: 'http://api.test/forbidden' }));
 
   beforeEach(() => {
@@ -73,7 +73,7 @@ describe('review of issue 13 (virtual time)', () => {
         scheduler.schedule(() => {
           // Was: 5 logins over ~2.5 s with nobody listening (a hung login: ~52 s of a Node process that will not exit).
           expect(calls.login.length).toBe(1);
-          expect(pending()).toBe(0);
+          expect(scheduledActions()).toBe(0);
           auth.dispose();
         }, 60_000);
       });
@@ -88,7 +88,7 @@ describe('review of issue 13 (virtual time)', () => {
         scheduler.schedule(() => subscription.unsubscribe(), 50);
         scheduler.schedule(() => {
           expect(calls.login.length).toBe(1);
-          expect(pending()).toBe(0);
+          expect(scheduledActions()).toBe(0);
           auth.dispose();
         }, 60_000);
       });
