@@ -23,7 +23,8 @@ export const MIN_CYCLE_INTERVAL = 1000;
  * It works only while wanted: `wanted` counts token$/state$ subscribers and
  * requests under way; the timers run while it is above zero, so with nobody
  * listening there is no timer and no traffic, and a Node process can exit.
- * A cycle already under way finishes (its refresh token may be spent).
+ * Then a login under way is cancelled; a refresh under way finishes (its
+ * refresh token may be spent) but is not retried.
  */
 export function createTokenEngine(options: ResolvedOptions) {
   const { scheduler, refreshOn } = options;

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createApiVideoTestServer, type ApiVideoTestServer, type LoggedRequest } from '../../src/testing/index.js';
+import { browserModules } from '../helpers/module-files.js';
 
 /**
  * Harness for the browser specs (browser-redirects.spec.ts and the findings pinned beside it).
@@ -18,17 +16,9 @@ import { createApiVideoTestServer, type ApiVideoTestServer, type LoggedRequest }
  * be repeated safely). Every assertion reads the servers' logs; none is timed.
  */
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const folders: Array<[string, string]> = [
-  ['/vendor/rxjs/', 'node_modules/rxjs/dist/esm/'],
-  ['/vendor/jwt-decode/', 'node_modules/jwt-decode/build/esm/'],
-  ['/vendor/tslib/', 'node_modules/tslib/'],
-  ['/dist/', 'dist/'],
-];
+const modules = browserModules('/');
 const page = `<!doctype html><meta charset="utf-8"><title>rx-bearer redirects</title>
-<script type="importmap">
-{ "imports": { "rx-bearer": "/dist/browser.mjs", "rxjs": "/vendor/rxjs/index.js", "jwt-decode": "/vendor/jwt-decode/index.js", "tslib": "/vendor/tslib/tslib.es6.mjs" } }
-</script>
+${modules.importMap}
 <script type="module">
 import { createBearerAuth } from 'rx-bearer';
 import { firstValueFrom } from 'rxjs';
@@ -52,18 +42,7 @@ async function startPageServer(): Promise<{ url: string; close(): Promise<void> 
   const http: Server = createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (pathname === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
-    const entry = folders.find(([prefix]) => pathname.startsWith(prefix));
-    if (!entry) return void res.writeHead(404).end();
-    const base = join(root, entry[1]);
-    const wanted = normalize(join(base, pathname.slice(entry[0].length)));
-    if (!wanted.startsWith(base.endsWith(sep) ? base : base + sep)) return void res.writeHead(403).end();
-    void (async () => {
-      for (const candidate of [wanted, `${wanted}.js`, join(wanted, 'index.js')]) {
-        const body = await readFile(candidate).catch(() => undefined);
-        if (body) return void res.writeHead(200, { 'content-type': extname(candidate) === '.map' ? 'application/json' : 'text/javascript' }).end(body);
-      }
-      res.writeHead(404).end();
-    })();
+    if (!modules.serve(res, pathname)) res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return {

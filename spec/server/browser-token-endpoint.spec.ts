@@ -1,11 +1,9 @@
 import { createServerAdapter } from '@whatwg-node/server';
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createTokenHandler, type TokenHandler } from '../../src/server/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+import { browserModules } from '../helpers/module-files.js';
 
 /**
  * The whole tokenUrl story in Debian's headless Chromium: one origin on
@@ -20,17 +18,9 @@ import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/tes
 
 const API_KEY = 'test-api-key-7c1e9a';
 const TOKEN_PATH = '/api/video-token';
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const folders: Array<[string, string]> = [
-  ['/app/vendor/rxjs/', 'node_modules/rxjs/dist/esm/'],
-  ['/app/vendor/jwt-decode/', 'node_modules/jwt-decode/build/esm/'],
-  ['/app/vendor/tslib/', 'node_modules/tslib/'],
-  ['/app/dist/', 'dist/'],
-];
+const modules = browserModules('/app/');
 const html = `<!doctype html><meta charset="utf-8"><title>rx-bearer tokenUrl</title>
-<script type="importmap">
-{ "imports": { "rx-bearer": "/app/dist/browser.mjs", "rxjs": "/app/vendor/rxjs/index.js", "jwt-decode": "/app/vendor/jwt-decode/index.js", "tslib": "/app/vendor/tslib/tslib.es6.mjs" } }
-</script>
+${modules.importMap}
 <script type="module">
 import { createBearerAuth } from 'rx-bearer';
 import { firstValueFrom } from 'rxjs';
@@ -59,18 +49,7 @@ window.ready = true;
 function servePage(req: IncomingMessage, res: ServerResponse) {
   const pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
   if (pathname === '/app/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-  const entry = folders.find(([prefix]) => pathname.startsWith(prefix));
-  if (!entry) return void res.writeHead(404).end();
-  const base = join(root, entry[1]);
-  const wanted = normalize(join(base, pathname.slice(entry[0].length)));
-  if (!wanted.startsWith(base.endsWith(sep) ? base : base + sep)) return void res.writeHead(403).end();
-  void (async () => {
-    for (const candidate of [wanted, `${wanted}.js`, join(wanted, 'index.js')]) {
-      const body = await readFile(candidate).catch(() => undefined);
-      if (body) return void res.writeHead(200, { 'content-type': extname(candidate) === '.map' ? 'application/json' : 'text/javascript' }).end(body);
-    }
-    res.writeHead(404).end();
-  })();
+  if (!modules.serve(res, pathname)) res.writeHead(404).end();
 }
 
 type Started = { ok?: true; error?: string; isTypeError?: boolean; message?: string };
