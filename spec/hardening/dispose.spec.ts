@@ -3,6 +3,7 @@ import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, DisposedError, type BearerAuth, type TokenResponse } from '../../src/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
+import { watchLibraryTimers } from '../helpers/timers.js';
 import { createTestScheduler, scriptedTransport, numberedTokenResponse } from '../helpers/marbles.js';
 
 describe('unsubscribing and disposing mid-flight', () => {
@@ -72,9 +73,10 @@ describe('unsubscribing and disposing mid-flight', () => {
   });
 
   it('dispose() during a request aborts it on the wire, fails it with DisposedError, and leaves no timer in the process', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const watch = watchLibraryTimers();
+    const timers = () => watch.running();
     const server = await createApiVideoTestServer();
-    const baseline = timers();
+    const baseline = 0;
     const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
     try {
       await firstValueFrom(auth.json('/videos'));
@@ -89,6 +91,7 @@ describe('unsubscribing and disposing mid-flight', () => {
       expect(await eventually(() => server.aborted === 1)).toBeTrue();
       expect(timers()).toBe(baseline);
     } finally {
+      watch.stop();
       await server.close();
     }
   });
