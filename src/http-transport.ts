@@ -40,8 +40,9 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
       throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
     }
     // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
-    const body = await readBody(response, credential);
-    if (!response.ok) throw toHttpError(response, url, body, credential);
+    // A success body is parsed as sent: redacting it could cut a token that happens to contain the credential.
+    if (!response.ok) throw toHttpError(response, url, await readBody(response, credential), credential);
+    const body = await readBody(response);
     if (body === null || typeof body !== 'object') {
       throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
     }

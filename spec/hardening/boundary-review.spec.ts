@@ -178,6 +178,19 @@ describe('credential boundary, attacked from outside (a review\'s findings, fixe
       const printed = seen.map((item) => inspect(item, { depth: Infinity, showHidden: true })).join('\n');
       expect(printed.includes('test-api-key')).withContext('API key in printed state$/error').toBeFalse();
     });
+
+    it('a short API key (or one that a token happens to contain) still logs in: only error bodies are redacted', async () => {
+      const server = await createApiVideoTestServer({ apiKey: 'e' });
+      try {
+        auth = createBearerAuth({ apiKey: 'e', baseUrl: server.url });
+        const videos = await firstValueFrom(auth.json<{ data: unknown[] }>('/videos'));
+        expect(videos.data).toEqual(jasmine.any(Array));
+        expect(server.counts['POST /auth/api-key']).toBe(1);
+      } finally {
+        auth?.dispose();
+        await server.close();
+      }
+    });
   });
 
   /**
