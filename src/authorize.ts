@@ -1,6 +1,6 @@
 import { catchError, switchMap, tap, throwError, type Observable } from 'rxjs';
 import { statusOf } from './errors.js';
-import type { TokenEngine } from './token-engine.js';
+import type { Route, TokenEngine } from './token-engine.js';
 
 export interface AuthorizeOptions {
   /** Whether an error means "this token was refused". @default an error whose `status` is 401 */
@@ -36,7 +36,7 @@ export function authorizeWith<T>(
   send: (token: string, phase: SendPhase) => Observable<T>,
   isUnauthorized: (error: unknown) => boolean,
   retryOn401: boolean,
-  route?: string,
+  route?: Route,
 ): Observable<T> {
   const attempt = (token: string): Observable<T> => {
     if (!retryOn401 || engine.refuses(route, token)) return send(token, 'only');

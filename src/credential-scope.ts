@@ -145,6 +145,22 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     if (token && target.origin === token.origin && canonicalPath(target.pathname) === canonicalPath(token.pathname)) return true;
     return target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
   };
+  /**
+   * allowsToken's answers by origin and path: an app calls a handful of
+   * endpoints again and again, and the answer depends on nothing else.
+   * Bounded; forgetting only costs the next question its computation.
+   */
+  const verdicts = new Map<string, boolean>();
+  const allowsTarget = (target: Target): boolean => {
+    const key = `${target.origin} ${target.pathname}`;
+    let verdict = verdicts.get(key);
+    if (verdict === undefined) {
+      verdict = origins.has(target.origin) && !isAuthRoute(target);
+      if (verdicts.size >= 256) verdicts.clear();
+      verdicts.set(key, verdict);
+    }
+    return verdict;
+  };
 
   // Frozen, and the origins handed out as a copy: nobody widens the scope after creation.
   return Object.freeze<CredentialScope>({
@@ -157,7 +173,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     resolve,
     allowsToken(url, against) {
       const target = toTarget(url, against);
-      return target !== null && origins.has(target.origin) && !isAuthRoute(target);
+      return target !== null && allowsTarget(target);
     },
     isAuthRoute,
     keepsCredentials: (from, to) => from.origin === to.origin && to.origin !== 'null',

@@ -58,12 +58,15 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   const prepareRequest = requestPreparer(scope);
 
   function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
-    return engine.bound(() => {
+    // One Observable per request, holding the engine while under way (engine.bound's bookkeeping, without a second layer).
+    return new Observable<T>((subscriber) => {
+      if (!engine.hold(subscriber)) return undefined;
       const { target, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
       if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
       const follows = (first.redirect ?? 'follow') === 'follow';
-      const route = `${(first.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
       const tokenGoes = scope.allowsToken(target);
+      // Only needed when a 401 comes (or once one has): not built on the way there.
+      const route = () => `${(first.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
 
       /**
        * One send with `token`, following redirects; in the 'first' phase a
@@ -71,16 +74,17 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
        */
       const exchange = async (token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> => {
         const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
-        let hop: Hop = { target, init: body === undefined ? first : { ...first, body }, dropped: false };
         // Without the token the request is the caller's own: fetch follows as it would anyway.
         const followHere = token !== null && follows && !followsItself(fetchImpl);
+        let hop: Hop = { target, init: first, dropped: false };
         for (let hops = 0; ; hops++) {
           // The hop's headers are this request's own copy: setting the token again on a resend is safe.
           // The first hop's answer is known (tokenGoes); a later one is asked again.
           const allowed = token !== null && !hop.dropped && (hops === 0 || scope.allowsToken(hop.target));
           if (allowed) hop.init.headers.set('authorization', `Bearer ${token}`);
           else if (token !== null) hop.init.headers.delete('authorization');
-          const sent: RequestInit = { ...hop.init, signal };
+          // A hop that became a GET (a 303) sends no body.
+          const sent: RequestInit = { ...hop.init, body: hop.init.method === 'GET' && hops > 0 ? undefined : body, signal };
           if (followHere) sent.redirect = 'manual';
           let response = await fetchImpl(hop.target.href, sent);
           if (followHere && response.type === 'opaqueredirect') response = await followedByFetch(hop, sent);
@@ -96,7 +100,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
           const carried = allowed && !response.redirected;
           if (response.status === 401 && carried) {
             // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
-            if (phase === 'resend') engine.refused(route, token);
+            if (phase === 'resend') engine.refused(route(), token);
             if (phase === 'first') {
               await discardBody(response);
               throw UNAUTHORIZED;
@@ -120,9 +124,9 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       };
 
       const send = (token: string | null, phase: SendPhase) => fetchObservable(target.href, first.signal, (signal) => exchange(token, phase, signal));
-      if (!tokenGoes) return send(null, 'only');
+      if (!tokenGoes) return send(null, 'only').subscribe(subscriber);
       // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
-      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable, route));
+      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable, route)).subscribe(subscriber);
     });
   }
 

@@ -4,7 +4,8 @@ import type { CredentialScope, Target } from './credential-scope.js';
 export interface PreparedRequest {
   /** The URL, resolved once by the credential scope. */
   readonly target: Target;
-  readonly init: Omit<RequestInit, 'body'> & { headers: Headers };
+  /** The other fields, the body left out (see `body`), with the headers as this request's own copy. */
+  readonly init: RequestInit & { headers: Headers };
   /** The body; a Request's is read once (a promise), so that a resend after a 401 or a redirect has it. */
   readonly body: BodyInit | null | undefined | Promise<ArrayBuffer | undefined>;
   /** Whether the body can be sent twice: a stream is consumed by the first send. */
@@ -35,7 +36,7 @@ function isResendable(body: unknown): boolean {
  * stay in virtual time up to the fetch itself.
  */
 export function requestPreparer(scope: CredentialScope) {
-  const targetOf = (url: unknown): Target => {
+  const resolve = (url: unknown): Target => {
     if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError('rx-bearer: a request takes a URL string, a URL or a Request');
     const target = scope.resolve(url);
     if (target === null) throw new TypeError('rx-bearer: the request URL does not parse');
@@ -43,10 +44,27 @@ export function requestPreparer(scope: CredentialScope) {
     if (/^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(target.href)) throw new TypeError('rx-bearer: the request URL must not contain a user name or password');
     return target;
   };
+  /**
+   * Targets by URL string: an app requests a handful of URLs again and
+   * again, and resolving one depends on nothing else. Bounded; forgetting
+   * costs the next request one resolution.
+   */
+  const targets = new Map<string, Target>();
+  const targetOf = (url: unknown): Target => {
+    if (typeof url !== 'string') return resolve(url);
+    let target = targets.get(url);
+    if (target === undefined) {
+      target = Object.freeze(resolve(url));
+      if (targets.size >= 256) targets.clear();
+      targets.set(url, target);
+    }
+    return target;
+  };
 
-  return (input: string | URL | Request, { body, ...init }: RequestInit): PreparedRequest => {
+  return (input: string | URL | Request, init: RequestInit): PreparedRequest => {
+    const { body } = init;
     if (!isRequest(input)) {
-      return { target: targetOf(input), init: { ...init, headers: new Headers(init.headers) }, body, resendable: isResendable(body) };
+      return { target: targetOf(input), init: { ...init, body: undefined, headers: new Headers(init.headers) }, body, resendable: isResendable(body) };
     }
     const { url, method, headers, credentials, cache, redirect, referrerPolicy, keepalive, signal } = input;
     const fields = { method, credentials, cache, redirect, referrerPolicy, keepalive, signal };
@@ -55,6 +73,6 @@ export function requestPreparer(scope: CredentialScope) {
       read = input.clone().arrayBuffer();
       read.catch(() => {}); // a request that ends before sending never awaits it
     }
-    return { target: targetOf(url), init: { ...fields, ...init, headers: new Headers(init.headers ?? headers) }, body: read ?? body, resendable: read !== undefined || isResendable(body) };
+    return { target: targetOf(url), init: { ...fields, ...init, body: undefined, headers: new Headers(init.headers ?? headers) }, body: read ?? body, resendable: read !== undefined || isResendable(body) };
   };
 }

@@ -10,6 +10,10 @@ import type { ResolvedOptions } from './options.js';
 import { refreshTime } from './refresh-time.js';
 import { timerAt } from './timer-at.js';
 
+/** A request's route, e.g. 'GET https://ws.api.video/videos', or a function that spells it when asked (the hot path never needs it). */
+export type Route = string | (() => string);
+const nameOf = (route: Route): string => (typeof route === 'function' ? route() : route);
+
 /** The politeness floor: the engine starts at most one auth cycle a second on its own (timer, recovery, refresh-ahead). */
 export const MIN_CYCLE_INTERVAL = 1000;
 
@@ -32,7 +36,7 @@ export function createTokenEngine(options: ResolvedOptions) {
   const shared = options.store?.open(options);
   const state = new BehaviorSubject<EngineState>({ status: 'idle', token: null, session: null });
   /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
-  const underWay = new Set<Subscriber<unknown>>();
+  const underWay = new Set<Subscriber<never>>();
   let running: Subscription | null = null;
   let wanted = 0;
   let cycle: Subscription | null = null;
@@ -181,15 +185,23 @@ export function createTokenEngine(options: ResolvedOptions) {
    */
   const bound = <T>(make: () => Observable<T>): Observable<T> =>
     new Observable<T>((subscriber) => {
-      if (disposed) return subscriber.error(new DisposedError());
-      underWay.add(subscriber);
-      acquire();
-      subscriber.add(() => {
-        underWay.delete(subscriber);
-        release();
-      });
-      subscriber.add(make().subscribe(subscriber));
+      if (hold(subscriber)) subscriber.add(make().subscribe(subscriber));
     });
+
+  /** bound's bookkeeping, for a caller that makes its own Observable: false (and `subscriber` failed) after dispose(). */
+  const hold = (subscriber: Subscriber<never>): boolean => {
+    if (disposed) {
+      subscriber.error(new DisposedError());
+      return false;
+    }
+    underWay.add(subscriber);
+    acquire();
+    subscriber.add(() => {
+      underWay.delete(subscriber);
+      release();
+    });
+    return true;
+  };
 
   /**
    * Runs `use` with a valid token: at once when there is one (the hot path
@@ -255,6 +267,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     },
     withToken,
     bound,
+    hold,
     renew,
     refresh,
     /**
@@ -262,14 +275,14 @@ export function createTokenEngine(options: ResolvedOptions) {
      * fresh from a refresh, for the rest of that token's life (a refresh another route caused does not reset it).
      * Without a route, while `token` is the one a resend after a refresh was refused with.
      */
-    refuses: (route: string | undefined, token: string): boolean =>
-      route === undefined ? token === refusedWithoutRoute : scheduler.now() < (refusing.get(route) ?? -Infinity),
-    refused(route: string | undefined, token: string): void {
+    refuses: (route: Route | undefined, token: string): boolean =>
+      route === undefined ? token === refusedWithoutRoute : refusing.size > 0 && scheduler.now() < (refusing.get(nameOf(route)) ?? -Infinity),
+    refused(route: Route | undefined, token: string): void {
       const { session } = state.value;
       if (token !== state.value.token || !session) return;
       if (route === undefined) return void (refusedWithoutRoute = token);
       if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
-      refusing.set(route, session.expiresAt);
+      refusing.set(nameOf(route), session.expiresAt);
     },
     dispose(): void {
       if (disposed) return;
