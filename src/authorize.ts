@@ -41,15 +41,25 @@ export function authorizeWith<T>(
   const attempt = (token: string): Observable<T> => {
     if (!retryOn401 || engine.refuses(route, token)) return send(token, 'only');
     return send(token, 'first').pipe(
-      catchError((error: unknown) => {
-        if (!isUnauthorized(error)) return throwError(() => error);
-        return engine.renew(token).pipe(
-          switchMap((fresh) =>
-            send(fresh, 'resend').pipe(tap({ error: (again: unknown) => isUnauthorized(again) && engine.refused(route, fresh) })),
-          ),
-        );
-      }),
+      catchError((error: unknown) => (isUnauthorized(error) ? resendRenewed(engine, send, isUnauthorized, token, route) : throwError(() => error))),
     );
   };
   return engine.withToken(attempt);
+}
+
+/**
+ * After `refused` got a 401: the engine renews it (a refresh only if it is
+ * still the current token), and `send` runs once more with the next token.
+ * If that fresh token is refused too, the route is remembered as refusing.
+ */
+export function resendRenewed<T>(
+  engine: TokenEngine,
+  send: (token: string, phase: SendPhase) => Observable<T>,
+  isUnauthorized: (error: unknown) => boolean,
+  refused: string,
+  route?: Route,
+): Observable<T> {
+  return engine.renew(refused).pipe(
+    switchMap((fresh) => send(fresh, 'resend').pipe(tap({ error: (again: unknown) => isUnauthorized(again) && engine.refused(route, fresh) }))),
+  );
 }

@@ -1,7 +1,7 @@
 import { Observable } from 'rxjs';
-import { authorizeWith, type SendPhase } from './authorize.js';
+import { authorizeWith, resendRenewed, type SendPhase } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
-import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, toHttpError } from './fetch-observable.js';
+import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_REDIRECTS, followsItself, learnHidesRedirects, nextHop, type Hop } from './redirects.js';
 import { requestPreparer } from './request-input.js';
@@ -125,8 +125,23 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
 
       const send = (token: string | null, phase: SendPhase) => fetchObservable(target.href, first.signal, (signal) => exchange(token, phase, signal));
       if (!tokenGoes) return send(null, 'only').subscribe(subscriber);
+      const retry = retryOn401 && resendable;
+      const token = engine.tokenAtHand();
+      if (token !== null && retry && !engine.refuses(route, token)) {
+        // The fast lane, every request's while a token is valid: one exchange on this subscriber;
+        // the renew-and-resend chain is built only if a 401 comes.
+        return startExchange(
+          target.href, first.signal, (signal) => exchange(token, 'first', signal),
+          (value) => (subscriber.next(value), subscriber.complete()),
+          (error) => {
+            if (!isUnauthorizedAnswer(error)) return subscriber.error(error);
+            // Waiting for the renewed token, the caller's signal is honoured as on the way in.
+            subscriber.add(untilAborted(first.signal, () => resendRenewed(engine, send, isUnauthorizedAnswer, token, route)).subscribe(subscriber));
+          },
+        );
+      }
       // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
-      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retryOn401 && resendable, route)).subscribe(subscriber);
+      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retry, route)).subscribe(subscriber);
     });
   }
 

@@ -10,43 +10,54 @@ export const UNAUTHORIZED = Object.freeze({ status: 401 });
 export const isUnauthorizedAnswer = (value: unknown): boolean => value === UNAUTHORIZED;
 
 /**
- * One HTTP exchange as a cold Observable: each subscription runs `exchange`
- * once with a fresh AbortSignal, and unsubscribing before it is done aborts
- * the request on the wire. The caller's own signal aborts it too, failing
- * with the caller's reason. A rejection of fetch or of reading a body becomes
- * a NetworkError; rx-bearer's own errors and UNAUTHORIZED pass through.
+ * Starts one HTTP exchange for a subscriber: `exchange` runs in a microtask
+ * with a fresh AbortSignal, and the returned teardown aborts it on the wire
+ * unless it is done. The caller's own signal aborts it too, failing with the
+ * caller's reason. A rejection of fetch or of reading a body becomes a
+ * NetworkError; rx-bearer's own errors and UNAUTHORIZED pass through to
+ * `failed` as they are.
  */
+export function startExchange<T>(
+  url: string,
+  callerSignal: AbortSignal | null | undefined,
+  exchange: (signal: AbortSignal) => Promise<T>,
+  done: (value: T) => void,
+  failed: (error: unknown) => void,
+): () => void {
+  const controller = new AbortController();
+  const forwardAbort = () => controller.abort(callerSignal?.reason);
+  if (callerSignal?.aborted) forwardAbort();
+  else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
+  let settled = false;
+
+  // Started in a microtask: a synchronous unsubscribe (take(0), a switchMap
+  // moving on at once) then sends nothing, where a fetch already called may have.
+  Promise.resolve(controller.signal)
+    .then((signal) => (signal.aborted ? Promise.reject(signal.reason) : exchange(signal)))
+    .then(
+      (value) => {
+        settled = true;
+        done(value);
+      },
+      (error: unknown) => {
+        settled = true;
+        if (callerSignal?.aborted) failed(callerSignal.reason);
+        else if (isRxBearerError(error) || error === UNAUTHORIZED) failed(error);
+        else failed(new NetworkError(url, { cause: error }));
+      },
+    );
+
+  return () => {
+    callerSignal?.removeEventListener('abort', forwardAbort);
+    if (!settled) controller.abort();
+  };
+}
+
+/** One HTTP exchange as a cold Observable (see startExchange): each subscription runs `exchange` once. */
 export function fetchObservable<T>(url: string, callerSignal: AbortSignal | null | undefined, exchange: (signal: AbortSignal) => Promise<T>): Observable<T> {
-  return new Observable<T>((subscriber) => {
-    const controller = new AbortController();
-    const forwardAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) forwardAbort();
-    else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
-    let settled = false;
-
-    // Started in a microtask: a synchronous unsubscribe (take(0), a switchMap
-    // moving on at once) then sends nothing, where a fetch already called may have.
-    Promise.resolve(controller.signal)
-      .then((signal) => (signal.aborted ? Promise.reject(signal.reason) : exchange(signal)))
-      .then(
-        (value) => {
-          settled = true;
-          subscriber.next(value);
-          subscriber.complete();
-        },
-        (error: unknown) => {
-          settled = true;
-          if (callerSignal?.aborted) subscriber.error(callerSignal.reason);
-          else if (isRxBearerError(error) || error === UNAUTHORIZED) subscriber.error(error);
-          else subscriber.error(new NetworkError(url, { cause: error }));
-        },
-      );
-
-    return () => {
-      callerSignal?.removeEventListener('abort', forwardAbort);
-      if (!settled) controller.abort();
-    };
-  });
+  return new Observable<T>((subscriber) =>
+    startExchange(url, callerSignal, exchange, (value) => (subscriber.next(value), subscriber.complete()), (error) => subscriber.error(error)),
+  );
 }
 
 /** The HttpError for a non-2xx answer whose body was read already; `secret`, if a header echoes it, is redacted. */

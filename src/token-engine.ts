@@ -204,6 +204,21 @@ export function createTokenEngine(options: ResolvedOptions) {
   };
 
   /**
+   * The token a request can use now, or null when it has to wait for a
+   * cycle. After a failed cycle, or inside the lead window, it also starts
+   * the next cycle in the background (politely: a token is at hand).
+   */
+  const tokenAtHand = (): string | null => {
+    dropExpiredToken();
+    const { token, status, session } = state.value;
+    if (token === null) return null;
+    const now = scheduler.now();
+    const due = status === 'error' || (refreshOn !== 'unauthorized' && now >= refreshAt(session!));
+    if (due && now >= politeAt(-Infinity)) demand();
+    return token;
+  };
+
+  /**
    * Runs `use` with a valid token: at once when there is one (the hot path
    * of every request), else after the (shared) cycle that gets one. A token
    * inside the refresh-lead window is used, and the refresh starts in the
@@ -211,15 +226,9 @@ export function createTokenEngine(options: ResolvedOptions) {
    * Called when the request is subscribed (inside bound).
    */
   const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> => {
-    dropExpiredToken();
+    const token = tokenAtHand();
+    if (token !== null) return use(token);
     const before = state.value;
-    const token = before.token;
-    if (token !== null) {
-      // After a failed cycle, or inside the lead window, the next use tries again (politely: a token is at hand).
-      const due = before.status === 'error' || (refreshOn !== 'unauthorized' && scheduler.now() >= refreshAt(before.session!));
-      if (due && scheduler.now() >= politeAt(-Infinity)) demand();
-      return use(token);
-    }
     const limited = rateLimited();
     if (limited) return throwError(() => limited);
     demand();
@@ -266,6 +275,7 @@ export function createTokenEngine(options: ResolvedOptions) {
       return toPublicState(state.value);
     },
     withToken,
+    tokenAtHand,
     bound,
     hold,
     renew,
