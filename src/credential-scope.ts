@@ -146,18 +146,16 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     return target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
   };
   /**
-   * allowsToken's answers by origin and path: an app calls a handful of
-   * endpoints again and again, and the answer depends on nothing else.
-   * Bounded; forgetting only costs the next question its computation.
+   * allowsToken's answers by target: the request path resolves each URL
+   * string once and asks again with the same frozen Target (see
+   * request-input), and the answer depends on nothing else.
    */
-  const verdicts = new Map<string, boolean>();
+  const verdicts = new WeakMap<Target, boolean>();
   const allowsTarget = (target: Target): boolean => {
-    const key = `${target.origin} ${target.pathname}`;
-    let verdict = verdicts.get(key);
+    let verdict = verdicts.get(target);
     if (verdict === undefined) {
       verdict = origins.has(target.origin) && !isAuthRoute(target);
-      if (verdicts.size >= 256) verdicts.clear();
-      verdicts.set(key, verdict);
+      if (Object.isFrozen(target)) verdicts.set(target, verdict);
     }
     return verdict;
   };

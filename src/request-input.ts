@@ -64,7 +64,8 @@ export function requestPreparer(scope: CredentialScope) {
   return (input: string | URL | Request, init: RequestInit): PreparedRequest => {
     const { body } = init;
     if (!isRequest(input)) {
-      return { target: targetOf(input), init: { ...init, body: undefined, headers: new Headers(init.headers) }, body, resendable: isResendable(body) };
+      // Object.assign rather than `{ ...init, headers }`: see the note in fetch-helpers' exchange.
+      return { target: targetOf(input), init: Object.assign({}, init, { body: undefined, headers: new Headers(init.headers) }), body, resendable: isResendable(body) };
     }
     const { url, method, headers, credentials, cache, redirect, referrerPolicy, keepalive, signal } = input;
     const fields = { method, credentials, cache, redirect, referrerPolicy, keepalive, signal };
