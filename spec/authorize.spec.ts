@@ -1,7 +1,8 @@
 import type { Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, type BearerAuthOptions } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
+import { createMarbleTransport } from '../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('authorize: the 401 path (virtual time)', () => {
   let scheduler: TestScheduler;
@@ -16,8 +17,9 @@ describe('authorize: the 401 path (virtual time)', () => {
 
   it('N concurrent 401s cause one refresh, and every request is resent once with the new token', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const refresh = cold('--(t|)', t(2));
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('--(t|)', t(2));
       const auth = make(transport);
       auth.token$.subscribe(); // logged in at 1
       const sent: string[] = [];
@@ -31,7 +33,7 @@ describe('authorize: the 401 path (virtual time)', () => {
       expectSubscriptions(refresh.subscriptions).toBe('11ms ^-!');
       expectObservable(auth.token$, '10ms ^ 10ms !').toBe('10ms an-b', { a: 'access-1', n: null, b: 'access-2' });
       scheduler.schedule(() => {
-        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(transport.refreshTokens).toEqual(['refresh-1']);
         expect(sent.filter((token) => token === 'access-2').length).toBe(20);
         auth.dispose();
       }, 50);
@@ -40,13 +42,15 @@ describe('authorize: the 401 path (virtual time)', () => {
 
   it('resends a late 401 for an older token with the newer one, without another refresh', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       const slow401 = (token: string) => (token === 'access-1' ? cold('20ms #', undefined, unauthorized) : cold('-(x|)', { x: token }));
       expectObservable(auth.authorize(slow401), '2ms ^').toBe('24ms (x|)', { x: 'access-2' });
       expectObservable(auth.refresh(), '5ms ^').toBe('6ms (b|)', { b: 'access-2' });
       scheduler.schedule(() => {
-        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(transport.refreshTokens).toEqual(['refresh-1']);
         auth.dispose();
       }, 50);
     });
@@ -54,14 +58,16 @@ describe('authorize: the 401 path (virtual time)', () => {
 
   it('hands a 401 that persists with the fresh token to the caller, after exactly one refresh', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       const tries: string[] = [];
       const always401 = (token: string) => (tries.push(token), cold('-#', undefined, unauthorized));
       expectObservable(auth.authorize(always401)).toBe('----#', undefined, unauthorized);
       scheduler.schedule(() => {
         expect(tries).toEqual(['access-1', 'access-2']);
-        expect(calls.refresh.length).toBe(1);
+        expect(transport.calls.refresh).toBe(1);
         auth.dispose();
       }, 50);
     });
@@ -69,7 +75,9 @@ describe('authorize: the 401 path (virtual time)', () => {
 
   it("passes other errors through untouched, and uses the caller's isUnauthorized", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       const forbidden = { status: 403 };
       expectObservable(auth.authorize(() => cold('-#', undefined, forbidden))).toBe('--#', undefined, forbidden);
@@ -77,7 +85,7 @@ describe('authorize: the 401 path (virtual time)', () => {
       const isUnauthorized = (error: unknown) => (error as { code?: string }).code === 'EXPIRED';
       expectObservable(auth.authorize(custom, { isUnauthorized }), '10ms ^').toBe('12ms (x|)', { x: 'access-2' });
       scheduler.schedule(() => {
-        expect(calls.refresh.length).toBe(1);
+        expect(transport.calls.refresh).toBe(1);
         auth.dispose();
       }, 50);
     });
@@ -85,11 +93,12 @@ describe('authorize: the 401 path (virtual time)', () => {
 
   it("with refreshOn: 'timer', a 401 goes straight to the caller", () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { refreshOn: 'timer' });
       expectObservable(auth.authorize(() => cold('-#', undefined, unauthorized))).toBe('--#', undefined, unauthorized);
       scheduler.schedule(() => {
-        expect(calls.refresh.length).toBe(0);
+        expect(transport.calls.refresh).toBe(0);
         auth.dispose();
       }, 50);
     });

@@ -1,7 +1,8 @@
 import type { TestScheduler } from 'rxjs/testing';
-import { AuthError, createBearerAuth, HttpError, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
+import { AuthError, createBearerAuth, HttpError, type BearerAuthOptions } from '../src/index.js';
 import { backoffDelay } from '../src/backoff.js';
-import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
+import { createMarbleTransport } from '../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('retries and backoff (virtual time)', () => {
   let scheduler: TestScheduler;
@@ -22,8 +23,12 @@ describe('retries and backoff (virtual time)', () => {
 
   it('retries transient failures with growing delays, then succeeds', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const attempts = [cold<TokenResponse>('-#', undefined, http(503)), cold<TokenResponse>('-#', undefined, new Error('socket hang up')), cold('-(t|)', t(1))];
-      const { transport } = scriptedTransport({ login: [...attempts] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      const attempts = [
+        transport.answerLogin('-#', undefined, http(503)),
+        transport.answerLogin('-#', undefined, new Error('socket hang up')),
+        transport.answerLogin('-(t|)', t(1)),
+      ];
       const auth = make(transport);
       expectObservable(auth.token$, '^ 800ms !').toBe('n 752ms a', { n: null, a: 'access-1' });
       expectSubscriptions(attempts[1]!.subscriptions).toBe('251ms ^!'); // failed at 1, +250 (0.5 x 500)
@@ -39,8 +44,9 @@ describe('retries and backoff (virtual time)', () => {
   ] as const) {
     it(`waits at least as long as ${label} asks`, () => {
       scheduler.run(({ cold, expectSubscriptions }) => {
-        const second = cold('-(t|)', t(1));
-        const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, headers)), second] });
+        const transport = createMarbleTransport({ cold }, { strict: true });
+        transport.answerLogin('-#', undefined, http(429, headers));
+        const second = transport.answerLogin('-(t|)', t(1));
         const auth = make(transport);
         auth.token$.subscribe();
         expectSubscriptions(second.subscriptions).toBe(`${retryAt}ms ^!`);
@@ -51,11 +57,12 @@ describe('retries and backoff (virtual time)', () => {
 
   it('gives up at once when Retry-After exceeds maxDelay', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '3600' }))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(429, { 'retry-after': '3600' }));
       const auth = make(transport);
       expectObservable(auth.json('/videos')).toBe('-#', undefined, jasmine.objectContaining({ reason: 'rate-limited', status: 429 }));
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(1);
+        expect(transport.calls.login).toBe(1);
         auth.dispose();
       }, 5000);
     });
@@ -63,14 +70,15 @@ describe('retries and backoff (virtual time)', () => {
 
   it('does not retry a rejected API key', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(401))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(401));
       const auth = make(transport);
       expectObservable(auth.state$).toBe('ab 4998ms |', {
         a: { status: 'authenticating' },
         b: { status: 'error', error: jasmine.objectContaining({ reason: 'rejected', status: 401 }) },
       }); // and nothing else until dispose() at 5 s: a rejected key is not retried by itself
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(1);
+        expect(transport.calls.login).toBe(1);
         auth.dispose();
       }, 5000);
     });
@@ -78,15 +86,15 @@ describe('retries and backoff (virtual time)', () => {
 
   it('falls back to one login when the refresh token is rejected', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({
-        login: [cold('-(t|)', t(1)), cold('-(t|)', t(3))],
-        refresh: [cold<TokenResponse>('-#', undefined, http(400))],
-      });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerLogin('-(t|)', t(3));
+      transport.answerRefresh('-#', undefined, http(400));
       const auth = make(transport);
       expectObservable(auth.token$, '^ 6000ms !').toBe('na 4998ms --b', { n: null, a: 'access-1', b: 'access-3' });
       scheduler.schedule(() => {
-        expect(calls.refresh).toEqual(['refresh-1']);
-        expect(calls.login.length).toBe(2);
+        expect(transport.refreshTokens).toEqual(['refresh-1']);
+        expect(transport.calls.login).toBe(2);
         auth.dispose();
       }, 6500);
     });
@@ -94,7 +102,10 @@ describe('retries and backoff (virtual time)', () => {
 
   it('after the retries run out: error state, waiting requests fail, token$ goes on, and the next request tries again', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(502)), cold<TokenResponse>('-#', undefined, http(504)), cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(502));
+      transport.answerLogin('-#', undefined, http(504));
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { retry: { maxAttempts: 2 } });
       const ok = (token: string) => cold('(x|)', { x: token });
       expectObservable(auth.token$, '^ 400ms !').toBe('n 300ms a', { n: null, a: 'access-1' });
@@ -113,11 +124,12 @@ describe('retries and backoff (virtual time)', () => {
   it('retries an invalid token response and reports it when it persists', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const bad = { token_type: 'Bearer', expires_in: 'soon', access_token: 'x', refresh_token: 'y' };
-      const { transport, calls } = scriptedTransport({ login: [0, 1, 2].map(() => cold('-(b|)', { b: bad as never })) });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      for (let i = 0; i < 3; i++) transport.answerLogin('-(b|)', { b: bad as never });
       const auth = make(transport, { retry: { maxAttempts: 3 } });
       expectObservable(auth.json('/videos')).toBe('753ms #', undefined, jasmine.objectContaining({ reason: 'invalid-response' }));
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(3);
+        expect(transport.calls.login).toBe(3);
         auth.dispose();
       }, 5000);
     });
@@ -125,9 +137,9 @@ describe('retries and backoff (virtual time)', () => {
 
   it('cancels an auth call after requestTimeout and retries it', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const hanging = cold<TokenResponse>('-');
-      const second = cold('-(t|)', t(1));
-      const { transport } = scriptedTransport({ login: [hanging, second] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      const hanging = transport.answerLogin('-');
+      const second = transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { requestTimeout: 1000 });
       auth.token$.subscribe();
       expectSubscriptions(hanging.subscriptions).toBe('^ 999ms !');
@@ -137,7 +149,9 @@ describe('retries and backoff (virtual time)', () => {
   });
   it('tries again by itself retry.maxDelay after the retries ran out, so token$ recovers without a request', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(503));
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { retry: { maxAttempts: 1, maxDelay: 30_000 } });
       expectObservable(auth.token$, '^ 40s !').toBe('n 30001ms a', { n: null, a: 'access-1' }); // failed at 1, sent again at 30001, answered at 30002
       scheduler.schedule(() => auth.dispose(), 50_000);
@@ -146,8 +160,9 @@ describe('retries and backoff (virtual time)', () => {
 
   it('waits a longer Retry-After before trying again by itself', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const second = cold('-(t|)', t(1));
-      const { transport } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '120' })), second] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(429, { 'retry-after': '120' }));
+      const second = transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { retry: { maxDelay: 30_000 } });
       auth.token$.subscribe();
       expectSubscriptions(second.subscriptions).toBe('120001ms ^!');

@@ -1,7 +1,8 @@
 import { firstValueFrom, of, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
+import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createMarbleTransport } from '../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
 /** Work only while wanted, and be polite whatever the options and the server say (virtual time). */
 describe('lifetime and politeness (virtual time)', () => {
@@ -19,14 +20,15 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('leaves no timer scheduled after the last token$ subscriber leaves, and sends nothing more', () => {
     scheduler.run(({ cold }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport);
       const subscription = auth.token$.subscribe();
       scheduler.schedule(() => subscription.unsubscribe(), 5);
       scheduler.schedule(() => expect(scheduledActions()).toBe(1), 6); // only this test's own dispose, below
       // Ten minutes of 10 s tokens with nobody listening: no refresh at all.
       scheduler.schedule(() => {
-        expect(calls.refresh).toEqual([]);
+        expect(transport.refreshTokens).toEqual([]);
         auth.dispose();
       }, 600_000);
     });
@@ -34,16 +36,16 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('sends no auth call after a failed request when nobody is left (no background loop)', () => {
     scheduler.run(({ cold }) => {
-      const fail = () => cold<TokenResponse>('-#', undefined, http(503));
-      const { transport, calls } = scriptedTransport({ login: [fail(), fail()] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      for (let i = 0; i < 2; i++) transport.answerLogin('-#', undefined, http(503));
       const auth = make(transport, { retry: { maxAttempts: 2, initialDelay: 0, maxDelay: 0, random: () => 0 } });
       auth.authorize((token) => of(token)).subscribe({ error: () => undefined });
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(2);
+        expect(transport.calls.login).toBe(2);
         expect(scheduledActions()).toBe(1); // only this test's own check, below
       }, 10);
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(2);
+        expect(transport.calls.login).toBe(2);
         auth.dispose();
       }, 3_600_000);
     });
@@ -51,22 +53,25 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('after a failed cycle the next use tries again', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(503));
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport, { retry: { maxAttempts: 1 } });
       expectObservable(auth.authorize((token) => of(token)), '^').toBe('-#', undefined, jasmine.any(AuthError));
       expectObservable(auth.authorize((token) => of(token)), '5ms ^').toBe('5ms -(a|)', { a: 'access-1' });
-      scheduler.schedule(() => expect(calls.login.length).toBe(2), 10);
+      scheduler.schedule(() => expect(transport.calls.login).toBe(2), 10);
       scheduler.schedule(() => auth.dispose(), 20);
     });
   });
 
   it('does not retry a rejected key by itself, even long after retry.maxDelay, while someone listens', () => {
     scheduler.run(({ cold }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(401))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(401));
       const auth = make(transport, { retry: { maxDelay: 1000 } });
       auth.state$.subscribe();
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(1);
+        expect(transport.calls.login).toBe(1);
         expect(auth.state$).toBeDefined();
         auth.dispose();
       }, 60_000);
@@ -75,15 +80,17 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('starts at most one cycle a second on its own, however short the tokens live', () => {
     scheduler.run(({ cold }) => {
-      const answer = () => cold('-(t|)', { t: { ...numberedTokenResponse(1), expires_in: 1e-9 } });
-      const { transport, calls } = scriptedTransport({ login: [answer()], refresh: Array.from({ length: 40 }, answer) });
+      const shortLived = () => ({ t: { ...numberedTokenResponse(1), expires_in: 1e-9 } });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', shortLived());
+      for (let i = 0; i < 40; i++) transport.answerRefresh('-(t|)', shortLived());
       const auth = make(transport);
       const subscription: Subscription = auth.token$.subscribe();
       scheduler.schedule(() => {
         subscription.unsubscribe();
         // 10 virtual seconds: the login at 0, then at most one refresh a second.
-        expect(calls.login.length + calls.refresh.length).toBeLessThanOrEqual(11);
-        expect(calls.refresh.length).toBeGreaterThanOrEqual(9); // and still keeps trying
+        expect(transport.calls.login + transport.calls.refresh).toBeLessThanOrEqual(11);
+        expect(transport.calls.refresh).toBeGreaterThanOrEqual(9); // and still keeps trying
         auth.dispose();
       }, 10_000);
     });
@@ -91,7 +98,9 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it("holds every caller back until the server's Retry-After has passed, failing them at once with the remaining wait", () => {
     scheduler.run(({ cold }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold<TokenResponse>('-#', undefined, http(429, { 'retry-after': '3600' })), cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(429, { 'retry-after': '3600' }));
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport);
       const errors: unknown[] = [];
       auth.authorize((token) => of(token)).subscribe({ error: (error: unknown) => errors.push(error) });
@@ -100,7 +109,7 @@ describe('lifetime and politeness (virtual time)', () => {
       }
       scheduler.schedule(() => auth.refresh().subscribe({ error: (error: unknown) => errors.push(error) }), 2000);
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(1);
+        expect(transport.calls.login).toBe(1);
         expect(errors.length).toBe(12);
         expect(errors.every((error) => error instanceof AuthError && error.reason === 'rate-limited')).toBeTrue();
         const last = errors[11] as AuthError;
@@ -109,7 +118,7 @@ describe('lifetime and politeness (virtual time)', () => {
       // After the wait, the next use logs in.
       scheduler.schedule(() => auth.authorize((token) => of(token)).subscribe(), 3_600_002);
       scheduler.schedule(() => {
-        expect(calls.login.length).toBe(2);
+        expect(transport.calls.login).toBe(2);
         auth.dispose();
       }, 3_600_010);
     });
@@ -117,18 +126,19 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('never sends a refresh token the server rejected again: the next cycle logs in', () => {
     scheduler.run(({ cold }) => {
-      const { transport, calls } = scriptedTransport({
-        login: [cold('-(t|)', t(1)), cold<TokenResponse>('-#', undefined, http(503)), cold('-(t|)', t(2))],
-        refresh: [cold<TokenResponse>('-#', undefined, http(400))],
-      });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerLogin('-#', undefined, http(503));
+      transport.answerLogin('-(t|)', t(2));
+      transport.answerRefresh('-#', undefined, http(400));
       const auth = make(transport, { retry: { maxAttempts: 1 } });
       const use = () => auth.authorize((token) => of(token)).subscribe({ error: () => undefined });
       use();
       scheduler.schedule(() => auth.refresh().subscribe({ error: () => undefined }), 5); // refresh rejected, login 503
       scheduler.schedule(use, 2000); // the next use tries again (after the one-second floor)
       scheduler.schedule(() => {
-        expect(calls.refresh).toEqual(['refresh-1']);
-        expect(calls.login.length).toBe(3);
+        expect(transport.refreshTokens).toEqual(['refresh-1']);
+        expect(transport.calls.login).toBe(3);
         auth.dispose();
       }, 2010);
     });
@@ -136,7 +146,9 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('gives a new subscriber null rather than a token that expired while nobody listened, and reading auth.token changes nothing', () => {
     scheduler.run(({ cold }) => {
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       const first = auth.token$.subscribe();
       scheduler.schedule(() => first.unsubscribe(), 5);
@@ -155,7 +167,9 @@ describe('lifetime and politeness (virtual time)', () => {
 
   it('refreshes ahead in the background when a request finds its token inside the lead window, and uses that token', () => {
     scheduler.run(({ cold }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1, 100))], refresh: [cold('-(t|)', t(2, 100))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1, 100));
+      transport.answerRefresh('-(t|)', t(2, 100));
       const auth = make(transport, { refreshLeadTime: 10_000 });
       const used: string[] = [];
       const use = () => auth.authorize((token) => of(token)).subscribe((token) => used.push(token));
@@ -164,7 +178,7 @@ describe('lifetime and politeness (virtual time)', () => {
       scheduler.schedule(use, 95_010);
       scheduler.schedule(() => {
         expect(used).toEqual(['access-1', 'access-1', 'access-2']);
-        expect(calls.refresh).toEqual(['refresh-1']);
+        expect(transport.refreshTokens).toEqual(['refresh-1']);
         auth.dispose();
       }, 95_020);
     });

@@ -1,6 +1,7 @@
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions, type TokenResponse } from '../src/index.js';
-import { createTestScheduler, scriptedTransport, numberedTokenResponse } from './helpers/marbles.js';
+import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createMarbleTransport } from '../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('token engine (virtual time)', () => {
   let scheduler: TestScheduler;
@@ -15,10 +16,10 @@ describe('token engine (virtual time)', () => {
 
   it('sends nothing before the first subscriber, then one login for all of them', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const login = cold('--(t|)', t(1));
-      const { transport, calls } = scriptedTransport({ login: [login] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      const login = transport.answerLogin('--(t|)', t(1));
       const auth = make(transport);
-      expect(calls.login).toEqual([]);
+      expect(transport.calls.login).toBe(0);
       const values = { n: null, a: 'access-1' };
       expectObservable(auth.token$, '5ms ^').toBe('5ms n-a 92ms |', values);
       expectObservable(auth.token$, '6ms ^').toBe('6ms na 92ms |', values);
@@ -30,7 +31,8 @@ describe('token engine (virtual time)', () => {
 
   it('gives a late subscriber the current token at once and lets no one push into token$', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
       const auth = make(transport);
       expectObservable(auth.state$, '^ 3ms !').toBe('a b', {
         a: { status: 'authenticating' },
@@ -46,23 +48,24 @@ describe('token engine (virtual time)', () => {
   it('refreshes at expiresAt - refreshLeadTime, measured from when the login was sent', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       // 300 s tokens, 60 s lead: the login is sent at 0 and answers at 4 ms; expiry counts from 0.
-      const login = cold('----(t|)', t(1, 300));
-      const refreshes = [cold('-(t|)', t(2, 300)), cold('-(t|)', t(3, 300))];
-      const { transport, calls } = scriptedTransport({ login: [login], refresh: refreshes });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('----(t|)', t(1, 300));
+      const refreshes = [transport.answerRefresh('-(t|)', t(2, 300)), transport.answerRefresh('-(t|)', t(3, 300))];
       const auth = make(transport);
       expectObservable(auth.token$).toBe('n 3ms a 239996ms b 239999ms c 19998ms |', { n: null, a: 'access-1', b: 'access-2', c: 'access-3' });
       expectSubscriptions(refreshes[0]!.subscriptions).toBe('240000ms ^!');
       expectSubscriptions(refreshes[1]!.subscriptions).toBe('480000ms ^!');
       disposeAt(auth, 500_000);
       scheduler.flush();
-      expect(calls.refresh).toEqual(['refresh-1', 'refresh-2']);
+      expect(transport.refreshTokens).toEqual(['refresh-1', 'refresh-2']);
     });
   });
 
   it('never refreshes earlier than half the token lifetime', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const refresh = cold('-(t|)', t(2));
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport, { refreshLeadTime: 60_000 });
       auth.token$.subscribe();
       expectSubscriptions(refresh.subscriptions).toBe('5000ms ^!');
@@ -72,7 +75,9 @@ describe('token engine (virtual time)', () => {
 
   it('emits null when the token expires without a replacement, and refreshes on the next use', () => {
     scheduler.run(({ cold, expectObservable }) => {
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [cold('-(t|)', t(2))] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport, { refreshOn: 'unauthorized' });
       expectObservable(auth.token$).toBe('na 9998ms n 9999ms - b 4998ms |', { n: null, a: 'access-1', b: 'access-2' });
       expectObservable(auth.state$.pipe()).toBe('ab 9998ms c 9999ms de 4998ms |', {
@@ -85,14 +90,15 @@ describe('token engine (virtual time)', () => {
       expectObservable(auth.authorize((token) => cold('(x|)', { x: token })), '20000ms ^').toBe('20001ms (b|)', { b: 'access-2' });
       disposeAt(auth, 25_000);
       scheduler.flush();
-      expect(calls.refresh).toEqual(['refresh-1']);
+      expect(transport.refreshTokens).toEqual(['refresh-1']);
     });
   });
 
   it('forces a refresh with refresh(), shared by concurrent callers', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const refresh = cold('--(t|)', t(2));
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('--(t|)', t(2));
       const auth = make(transport);
       auth.token$.subscribe();
       expectObservable(auth.refresh(), '100ms ^').toBe('102ms (b|)', { b: 'access-2' });
@@ -104,8 +110,8 @@ describe('token engine (virtual time)', () => {
 
   it('dispose() cancels the login in flight, completes token$ and state$, and fails later calls', () => {
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
-      const login = cold('-----(t|)', t(1));
-      const { transport } = scriptedTransport({ login: [login] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      const login = transport.answerLogin('-----(t|)', t(1));
       const auth = make(transport);
       expectObservable(auth.token$).toBe('n-|', { n: null });
       expectObservable(auth.state$).toBe('a-|', { a: { status: 'authenticating' } });
@@ -118,9 +124,9 @@ describe('token engine (virtual time)', () => {
 
   it('dispose() during a backoff wait sends nothing more', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const failing = cold<TokenResponse>('-#', undefined, Object.assign(new Error('down'), { status: 503 }));
-      const never = cold('-(t|)', t(1));
-      const { transport } = scriptedTransport({ login: [failing, never] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, Object.assign(new Error('down'), { status: 503 }));
+      const never = transport.answerLogin('-(t|)', t(1));
       const auth = make(transport);
       auth.token$.subscribe();
       disposeAt(auth, 100); // the retry was due at 1 + 250 ms
@@ -130,8 +136,9 @@ describe('token engine (virtual time)', () => {
   it('refreshes a token that lives longer than setTimeout allows (2^31 - 1 ms) exactly on time', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
       const thirtyDays = 30 * 24 * 3600;
-      const refresh = cold('-(t|)', t(2, thirtyDays));
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1, thirtyDays))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1, thirtyDays));
+      const refresh = transport.answerRefresh('-(t|)', t(2, thirtyDays));
       // A scheduler that notes every delay asked of it: none may exceed what setTimeout accepts.
       const delays: number[] = [];
       const recording = {
@@ -165,8 +172,9 @@ describe('token engine (virtual time)', () => {
   it('starts the refresh at once when the login answered after the planned refresh time', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
       // A 10 s token whose login took 6 s: the refresh was due at 5 s.
-      const refresh = cold('-(t|)', t(2));
-      const { transport } = scriptedTransport({ login: [cold('6s (t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('6s (t|)', t(1));
+      const refresh = transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       auth.token$.subscribe();
       expectSubscriptions(refresh.subscriptions).toBe('6000ms ^!');
@@ -175,8 +183,9 @@ describe('token engine (virtual time)', () => {
   });
   it('lets code that reacts to a new token (even synchronously) start the next refresh at once', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const refresh = cold('-(t|)', t(2));
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('-(t|)', t(2));
       const auth = make(transport);
       let asked = false;
       auth.state$.subscribe((state) => {

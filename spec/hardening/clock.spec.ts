@@ -2,8 +2,8 @@ import { firstValueFrom, type SchedulerLike } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, type TokenResponse } from '../../src/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
-import { tokenResponse } from '../../src/testing/marbles.js';
-import { createTestScheduler, scriptedTransport } from '../helpers/marbles.js';
+import { createMarbleTransport, tokenResponse } from '../../src/testing/marbles.js';
+import { createTestScheduler } from '../helpers/marbles.js';
 
 describe('clocks', () => {
   let scheduler: TestScheduler;
@@ -15,8 +15,9 @@ describe('clocks', () => {
     it(`ignores a server clock ${label} the client's: a JWT's exp - iat is a lifetime, not a date`, () => {
       scheduler.run(({ cold, expectSubscriptions }) => {
         const { expires_in: _dropped, ...withoutExpiresIn } = tokenResponse({ issuedAt: serverIssuedAt, expiresIn: 600 });
-        const refresh = cold<TokenResponse>('-(t|)', { t: tokenResponse({ expiresIn: 600 }) });
-        const { transport } = scriptedTransport({ login: [cold('-(t|)', { t: withoutExpiresIn as TokenResponse })], refresh: [refresh] });
+        const transport = createMarbleTransport({ cold }, { strict: true });
+        transport.answerLogin('-(t|)', { t: withoutExpiresIn as TokenResponse });
+        const refresh = transport.answerRefresh('-(t|)', { t: tokenResponse({ expiresIn: 600 }) });
         const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
         auth.token$.subscribe();
         expectSubscriptions(refresh.subscriptions).toBe('540s ^!'); // 600 s lifetime, 60 s lead, from the send at 0
@@ -53,8 +54,9 @@ describe('clocks', () => {
     it('refreshes before the next request instead of sending the expired token', () => {
       scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
         const { clock, sleep } = sleepyClock();
-        const refresh = cold<TokenResponse>('-(t|)', { t: tokenResponse({ accessToken: 'fresh', expiresIn: 3600 }) });
-        const { transport } = scriptedTransport({ login: [cold('-(t|)', { t: tokenResponse({ accessToken: 'old', expiresIn: 3600 }) })], refresh: [refresh] });
+        const transport = createMarbleTransport({ cold }, { strict: true });
+        transport.answerLogin('-(t|)', { t: tokenResponse({ accessToken: 'old', expiresIn: 3600 }) });
+        const refresh = transport.answerRefresh('-(t|)', { t: tokenResponse({ accessToken: 'fresh', expiresIn: 3600 }) });
         const auth = createBearerAuth({ apiKey: 'k', transport, scheduler: clock });
         auth.token$.subscribe();
         scheduler.schedule(() => sleep(2 * 3600_000), 10_000);
@@ -72,10 +74,9 @@ describe('clocks', () => {
     it('notices within a minute even with no request, and refreshes', () => {
       scheduler.run(({ cold, expectObservable }) => {
         const { clock, sleep } = sleepyClock();
-        const { transport } = scriptedTransport({
-          login: [cold('-(t|)', { t: tokenResponse({ accessToken: 'old', expiresIn: 3600 }) })],
-          refresh: [cold('-(t|)', { t: tokenResponse({ accessToken: 'fresh', expiresIn: 3600 }) })],
-        });
+        const transport = createMarbleTransport({ cold }, { strict: true });
+        transport.answerLogin('-(t|)', { t: tokenResponse({ accessToken: 'old', expiresIn: 3600 }) });
+        transport.answerRefresh('-(t|)', { t: tokenResponse({ accessToken: 'fresh', expiresIn: 3600 }) });
         const auth = createBearerAuth({ apiKey: 'k', transport, scheduler: clock });
         scheduler.schedule(() => sleep(2 * 3600_000), 10_000);
         expectObservable(auth.token$, '^ 70s !').toBe('no 59999ms nf', { n: null, o: 'old', f: 'fresh' }); // the minute's re-check at 60001 ms

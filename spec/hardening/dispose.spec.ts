@@ -1,10 +1,11 @@
 import { firstValueFrom } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, DisposedError, type BearerAuth, type TokenResponse } from '../../src/index.js';
+import { createBearerAuth, DisposedError, type BearerAuth } from '../../src/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
 import { watchLibraryTimers } from '../helpers/timers.js';
-import { createTestScheduler, scriptedTransport, numberedTokenResponse } from '../helpers/marbles.js';
+import { createMarbleTransport } from '../../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from '../helpers/marbles.js';
 
 describe('unsubscribing and disposing mid-flight', () => {
   let scheduler: TestScheduler;
@@ -24,8 +25,9 @@ describe('unsubscribing and disposing mid-flight', () => {
 
   it('a refresh goes on when every request waiting for it unsubscribes, and its token is kept', () => {
     scheduler.run(({ cold, expectSubscriptions, expectObservable }) => {
-      const refresh = cold('----(t|)', t(2));
-      const { transport, calls } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('----(t|)', t(2));
       const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
       auth.token$.subscribe();
       scheduler.schedule(() => {
@@ -35,7 +37,7 @@ describe('unsubscribing and disposing mid-flight', () => {
       expectSubscriptions(refresh.subscriptions).toBe('10ms ^---!');
       expectObservable(auth.token$, '15ms ^ 1ms !').toBe('15ms b', { b: 'access-2' });
       scheduler.schedule(() => {
-        expect(calls.refresh.length).toBe(1);
+        expect(transport.calls.refresh).toBe(1);
         auth.dispose();
       }, 20);
     });
@@ -47,8 +49,8 @@ describe('unsubscribing and disposing mid-flight', () => {
   ] as const) {
     it(`dispose() ${label} cancels it, leaves no timer, and nothing is emitted after`, () => {
       scheduler.run(({ cold }) => {
-        const answer = cold<TokenResponse>(login, t(1), { status: 503 });
-        const { transport } = scriptedTransport({ login: [answer] });
+        const transport = createMarbleTransport({ cold }, { strict: true });
+        const answer = transport.answerLogin(login, t(1), { status: 503 });
         const auth = createBearerAuth({ apiKey: 'k', transport, scheduler, retry: { random: () => 0.5 } });
         const late = recordAfter(auth, () => scheduler.now(), disposeAt);
         scheduler.schedule(() => auth.dispose(), disposeAt);
@@ -62,8 +64,9 @@ describe('unsubscribing and disposing mid-flight', () => {
 
   it('dispose() during a refresh cancels it', () => {
     scheduler.run(({ cold, expectSubscriptions }) => {
-      const refresh = cold('-----(t|)', t(2));
-      const { transport } = scriptedTransport({ login: [cold('-(t|)', t(1))], refresh: [refresh] });
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const refresh = transport.answerRefresh('-----(t|)', t(2));
       const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
       auth.token$.subscribe();
       scheduler.schedule(() => auth.refresh().subscribe({ error: () => {} }), 10);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { inspect } from 'node:util';
 import { jwtDecode } from 'jwt-decode';
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, HttpError } from '../../src/index.js';
+import { AuthError, createBearerAuth, HttpError } from '../../src/index.js';
 import { createMarbleTransport, tokenResponse } from '../../src/testing/marbles.js';
 import { createTestScheduler } from '../helpers/marbles.js';
 
@@ -55,6 +56,58 @@ describe('createMarbleTransport and tokenResponse (rx-bearer/testing/marbles)', 
       const auth = createBearerAuth({ apiKey: 'k', transport, scheduler });
       helpers.expectObservable(auth.token$, '^ 5ms !').toBe('nm', { n: null, m: 'mine' });
       scheduler.schedule(() => auth.dispose(), 10);
+    });
+  });
+
+  it('records the refresh token each refresh was sent with, in order, and never the API key', () => {
+    scheduler.run((helpers) => {
+      const transport = createMarbleTransport(helpers);
+      transport.answerLogin('-(t|)', { t: tokenResponse({ refreshToken: 'refresh-a', expiresIn: 10 }) });
+      transport.answerRefresh('-(t|)', { t: tokenResponse({ refreshToken: 'refresh-b', expiresIn: 10 }) });
+      transport.answerRefresh('-(t|)', { t: tokenResponse({ refreshToken: 'refresh-c', expiresIn: 10 }) });
+      const auth = createBearerAuth({ apiKey: 'the-api-key', transport, scheduler });
+      auth.token$.subscribe();
+      scheduler.schedule(() => {
+        expect(transport.refreshTokens).toEqual(['refresh-a', 'refresh-b']); // refreshes at 5 s and 10 s
+        expect(transport.calls).toEqual({ login: 1, refresh: 2 });
+        expect(inspect(transport, { depth: 10 })).not.toContain('the-api-key');
+        auth.dispose();
+      }, 12_000);
+    });
+  });
+
+  it('with strict: true, answers an unscripted call at once with an error naming the call and how to script it', () => {
+    scheduler.run((helpers) => {
+      const transport = createMarbleTransport(helpers, { strict: true });
+      transport.answerRefresh('-(t|)');
+      helpers.expectObservable(transport.login('k')).toBe('#', undefined, new Error('unscripted login call #1 to a strict marble transport: script it with answerLogin()'));
+      helpers.expectObservable(transport.refresh('refresh-a')).toBe('-(t|)', { t: jasmine.anything() });
+      helpers.expectObservable(transport.refresh('refresh-b')).toBe('#', undefined, new Error('unscripted refresh call #2 to a strict marble transport: script it with answerRefresh()'));
+      expect(transport.refreshTokens).toEqual(['refresh-a', 'refresh-b']);
+    });
+  });
+
+  it('with strict: true, a call the spec did not script fails the auth cycle, with the unscripted call as the cause', () => {
+    scheduler.run((helpers) => {
+      const transport = createMarbleTransport(helpers, { strict: true, expiresIn: 10 });
+      transport.answerLogin('-(t|)');
+      const auth = createBearerAuth({ apiKey: 'k', transport, scheduler, retry: { maxAttempts: 1 } });
+      auth.token$.subscribe();
+      const errors: unknown[] = [];
+      scheduler.schedule(() => auth.refresh().subscribe({ error: (error: unknown) => errors.push(error) }), 2);
+      scheduler.schedule(() => {
+        expect(errors).toEqual([jasmine.any(AuthError)]);
+        expect(((errors[0] as AuthError).cause as Error).message).toMatch(/^unscripted refresh call #1 to a strict marble transport/);
+        expect(transport.calls).toEqual({ login: 1, refresh: 1 });
+        auth.dispose();
+      }, 20);
+    });
+  });
+
+  it('refuses strict together with defaultAnswer, naming both options', () => {
+    scheduler.run((helpers) => {
+      expect(() => createMarbleTransport(helpers, { strict: true, defaultAnswer: '-(t|)' })).toThrowError(TypeError, /"strict" and "defaultAnswer"/);
+      expect(() => createMarbleTransport(helpers, { strict: false, defaultAnswer: '-(t|)' })).not.toThrow();
     });
   });
 

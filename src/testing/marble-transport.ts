@@ -26,15 +26,28 @@ export interface MarbleTransportOptions {
   defaultAnswer?: string;
   /** Lifetime of the tokens of unscripted answers, in seconds. @default 3600 */
   expiresIn?: number;
+  /**
+   * Answers a call nobody scripted with an error naming it (`unscripted
+   * refresh call #2 …`) instead of `defaultAnswer`, so that a spec whose code
+   * makes more auth calls than it scripted fails instead of passing on
+   * tokens it never asked for. Not combinable with `defaultAnswer`.
+   * @default false
+   * @example const transport = createMarbleTransport(helpers, { strict: true });
+   */
+  strict?: boolean;
 }
 
 /**
  * An AuthTransport for `TestScheduler.run`, whose answers are marble
  * strings, so that createBearerAuth({ transport, scheduler }) runs entirely
- * in virtual time. Pass the run helpers (or just `{ cold }`).
+ * in virtual time. Pass the run helpers (or just `{ cold }`). Calls nobody
+ * scripted answer with `defaultAnswer`, or with an error when `strict`.
  */
 export function createMarbleTransport(helpers: Pick<RunHelpers, 'cold'>, options: MarbleTransportOptions = {}): MarbleTransport {
-  const { defaultAnswer = '-(t|)', expiresIn = 3600 } = options;
+  const { defaultAnswer = '-(t|)', expiresIn = 3600, strict = false } = options;
+  if (strict && options.defaultAnswer !== undefined) {
+    throw new TypeError('"strict" and "defaultAnswer" options cannot be combined: a strict transport answers unscripted calls with an error');
+  }
   const scripts = { login: [] as ScriptedAnswer[], refresh: [] as ScriptedAnswer[] };
   const calls = { login: 0, refresh: 0 };
   const refreshTokens: string[] = [];
@@ -42,7 +55,14 @@ export function createMarbleTransport(helpers: Pick<RunHelpers, 'cold'>, options
   const script = (marbles: string, values?: Record<string, TokenResponse>, error?: unknown) =>
     helpers.cold<TokenResponse>(marbles, { t: tokenResponse({ expiresIn }), ...values }, error) as ScriptedAnswer;
 
-  const next = (kind: 'login' | 'refresh') => scripts[kind].shift() ?? script(defaultAnswer);
+  const unscripted = (kind: 'login' | 'refresh') => {
+    if (!strict) return script(defaultAnswer);
+    const scriptIt = kind === 'login' ? 'answerLogin' : 'answerRefresh';
+    const error = new Error(`unscripted ${kind} call #${calls[kind]} to a strict marble transport: script it with ${scriptIt}()`);
+    return helpers.cold<TokenResponse>('#', undefined, error) as ScriptedAnswer;
+  };
+
+  const next = (kind: 'login' | 'refresh') => scripts[kind].shift() ?? unscripted(kind);
 
   return {
     login() {
