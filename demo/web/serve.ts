@@ -18,15 +18,18 @@ const folders: Array<[string, string]> = [
   ['/vendor/jwt-decode/', 'node_modules/jwt-decode/build/esm/'],
   ['/vendor/tslib/', 'node_modules/tslib/'],
   ['/dist/', 'dist/'],
-  ['/', 'demo/web/'],
 ];
+/** The page itself: named files only, so this file (which names the key) is never served from the same folder. */
+const pageFiles: Record<string, string> = { '/': 'demo/web/index.html', '/index.html': 'demo/web/index.html', '/app.js': 'demo/web/app.js' };
 
 async function serveFile(res: ServerResponse, pathname: string): Promise<void> {
-  const [prefix, folder] = folders.find(([start]) => pathname.startsWith(start))!;
-  const base = join(root, folder);
-  const wanted = normalize(join(base, pathname.slice(prefix.length) || 'index.html'));
+  const page = pageFiles[pathname];
+  const entry = page === undefined ? folders.find(([start]) => pathname.startsWith(start)) : undefined;
+  if (page === undefined && entry === undefined) return void res.writeHead(404).end('not found');
+  const base = join(root, entry?.[1] ?? '');
+  const wanted = page === undefined ? normalize(join(base, pathname.slice(entry![0].length))) : join(root, page);
   if (!wanted.startsWith(base.endsWith(sep) ? base : base + sep)) return void res.writeHead(403).end();
-  for (const candidate of [wanted, `${wanted}.js`, join(wanted, 'index.js')]) {
+  for (const candidate of page === undefined ? [wanted, `${wanted}.js`, join(wanted, 'index.js')] : [wanted]) {
     const body = await readFile(candidate).catch(() => undefined);
     if (body) return void res.writeHead(200, { 'content-type': types[extname(candidate)] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
   }
