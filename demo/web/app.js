@@ -1,33 +1,72 @@
 // The browser demo: rx-bearer's browser build, drawn as a live marble diagram.
+// The page has no API key: its tokens come from the demo server's token endpoint.
 import { createBearerAuth } from 'rx-bearer';
 
 const config = await (await fetch('/config')).json();
 const WINDOW = 30_000;
-const lanes = ['token', 'state', 'auth', 'request'];
-const titles = { token: 'token$', state: 'state$', auth: 'auth calls', request: 'requests' };
-const colours = { token: 'var(--token)', state: 'var(--state)', auth: 'var(--auth)', request: 'var(--request)' };
+const lanes = ['token', 'state', 'endpoint', 'auth', 'request'];
+const titles = { token: 'token$', state: 'state$', endpoint: 'token endpoint', auth: 'api.video auth', request: 'requests' };
+const colours = { token: 'var(--token)', state: 'var(--state)', endpoint: 'var(--endpoint)', auth: 'var(--auth)', request: 'var(--request)' };
 const marbles = []; // { t, lane, label, bad, kind, burst }
-const counts = { logins: 0, refreshes: 0, unauthorized: 0, ok: 0, failed: 0 };
+const counts = { asks: 0, logins: 0, refreshes: 0, unauthorized: 0, ok: 0, failed: 0 };
 const $ = (id) => document.getElementById(id);
 const mark = (lane, label, extra = {}) => marbles.push({ t: Date.now(), lane, label, ...extra });
+const tail = (token) => `…${token.slice(-4)}`;
 
-// A fetch that reports auth calls and 401s to the diagram; rx-bearer itself is untouched.
+// What this page can see of its tokens: its own calls to the token endpoint. Whether the server then
+// went to api.video is the server's to say (the "api.video auth" lane, below).
+let lastIssued = null;
+let forced = false; // the next ask answers the "Force refresh" button
+const tokenUrl = new URL(config.tokenUrl, location.href).href;
+const askLabel = (response, body, refused, wasForced) => {
+  const cause = refused ? `reported ${tail(refused)} → ` : wasForced ? 'refresh() → ' : '';
+  if (!response.ok) return `${cause}${response.status}`;
+  // The endpoint refreshes at api.video only for a reported token that is still its current one (the page reports
+  // its token after a 401, or once it expired): a forced refresh of a valid token gets that token back.
+  const what = typeof body.access_token !== 'string' ? 'no token' : body.access_token === lastIssued ? 'same token' : 'new token';
+  return `${cause}${response.status} · ${what}`;
+};
+
+// A fetch that reports token-endpoint asks and 401s to the diagram; rx-bearer itself is untouched.
 const observedFetch = async (input, init) => {
   const url = String(input instanceof Request ? input.url : input);
-  const kind = url.endsWith('/auth/api-key') ? 'login' : url.endsWith('/auth/refresh') ? 'refresh' : null;
-  if (kind) counts[kind === 'login' ? 'logins' : 'refreshes']++;
-  const response = await fetch(input, init);
-  if (kind) mark('auth', `${kind} ${response.status}`, { bad: !response.ok, kind });
-  else if (response.status === 401) (counts.unauthorized++, mark('request', '401', { bad: true }));
+  if (url !== tokenUrl) {
+    const response = await fetch(input, init);
+    if (response.status === 401) (counts.unauthorized++, mark('request', '401', { bad: true }));
+    return response;
+  }
+  counts.asks++;
+  const wasForced = forced;
+  forced = false;
+  let refused;
+  try {
+    refused = JSON.parse(init?.body ?? '{}').refused;
+  } catch {}
+  let response;
+  try {
+    response = await fetch(input, init);
+  } catch (error) {
+    mark('endpoint', 'no answer', { bad: true, kind: refused ? 'report' : wasForced ? 'forced' : 'ask' });
+    throw error;
+  }
+  const body = response.ok ? await response.clone().json().catch(() => ({})) : {};
+  const label = askLabel(response, body, refused, wasForced);
+  if (typeof body.access_token === 'string') lastIssued = body.access_token;
+  mark('endpoint', label, { bad: !response.ok, kind: refused ? 'report' : wasForced ? 'forced' : 'ask' });
+  if (wasForced && label.endsWith('same token')) {
+    $('note').textContent = 'Force refresh: the token endpoint handed back the token this page already had. ' +
+      'It goes to api.video only when a page reports its token (after a 401, or once it expired), and this one was still valid; ' +
+      'the api.video auth lane shows whether the server refreshed anyway (it does so itself near expiry).';
+  }
   return response;
 };
 
-const auth = createBearerAuth({ apiKey: config.apiKey, dangerouslyAllowBrowser: true, baseUrl: config.apiUrl, fetch: observedFetch, retry: { maxDelay: 4000 } });
+const auth = createBearerAuth({ tokenUrl: config.tokenUrl, baseUrl: config.apiUrl, fetch: observedFetch, retry: { maxDelay: 4000 } });
 let state = { status: 'idle' };
 let authenticatedAt = 0;
 auth.token$.subscribe((token) => {
   $('token').textContent = token ? `…${token.slice(-10)}` : 'none';
-  mark('token', token ? `…${token.slice(-4)}` : 'none', { bad: !token });
+  mark('token', token ? tail(token) : 'none', { bad: !token });
 });
 auth.state$.subscribe((next) => {
   if (next.status === 'authenticated') authenticatedAt = Date.now();
@@ -36,6 +75,53 @@ auth.state$.subscribe((next) => {
   $('dot').className = `dot ${next.status}`;
   mark('state', next.status, { bad: next.status === 'error' });
 });
+
+// The server's side: its calls to api.video's auth routes, from the API server's own log, polled
+// while this page is visible: one poll at a time, POLL_MS apart, none while hidden, none after the
+// page is closed, after a newer page reset the demo (410) or after 5 failures in a row.
+const POLL_MS = 250;
+let cursor = 0;
+let failures = 0;
+let timer;
+let polling = false;
+let ended = null; // why polling stopped for good
+const wanted = () => ended === null && !document.hidden;
+const schedule = () => {
+  if (wanted() && !polling && timer === undefined) timer = setTimeout(poll, POLL_MS);
+};
+const pause = () => (clearTimeout(timer), (timer = undefined));
+const end = (why) => {
+  ended = why;
+  pause();
+  $('note').textContent = `The api.video auth lane stopped: ${why}.`;
+};
+async function poll() {
+  timer = undefined;
+  polling = true;
+  try {
+    const response = await fetch(`/auth-log?since=${cursor}&epoch=${config.epoch}`);
+    if (response.status === 410) return end('a newer page reset the demo; reload to follow it');
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const { entries, next } = await response.json();
+    failures = 0;
+    cursor = next;
+    const now = Date.now();
+    for (const { kind, status, ago } of entries) {
+      counts[kind === 'login' ? 'logins' : 'refreshes']++;
+      marbles.push({ t: now - ago, lane: 'auth', label: `${kind} ${status}`, bad: status >= 400, kind });
+    }
+  } catch {
+    if (++failures >= 5) return end('the demo server stopped answering');
+  } finally {
+    polling = false;
+  }
+  schedule();
+}
+document.addEventListener('visibilitychange', () => (document.hidden ? pause() : schedule()));
+addEventListener('pagehide', () => end('the page was closed'));
+// Back from the back/forward cache: the page lives again, and so does its lane (a newer page makes it stop again, with a 410).
+addEventListener('pageshow', (event) => event.persisted && ((ended = null), ($('note').textContent = ''), schedule()));
+schedule();
 
 let bursts = 0;
 $('send').onclick = () => {
@@ -47,9 +133,17 @@ $('send').onclick = () => {
     });
   }
 };
-$('revoke').onclick = () => fetch('/control/revoke', { method: 'POST' }).then(() => mark('token', 'revoked', { bad: true }));
-$('fail').onclick = () => fetch('/control/fail-auth', { method: 'POST' }).then(() => mark('auth', '3 × 503 armed', { bad: true }));
-$('refresh').onclick = () => auth.refresh().subscribe({ error: () => {} });
+/** POSTs one of the demo server's controls; its answer is read to the end (a body left unread may never finish loading). */
+const control = (path) => fetch(path, { method: 'POST' }).then((response) => response.json());
+$('revoke').onclick = () => control('/control/revoke').then(() => mark('token', 'revoked', { bad: true }));
+$('fail').onclick = () => control('/control/fail-auth').then(() => mark('auth', '3 × 503 armed', { bad: true }));
+$('refresh').onclick = () => {
+  forced = true;
+  $('note').textContent = '';
+  auth.refresh().subscribe({ error: () => {} });
+  // refresh() asks at once, unless it joined an ask already under way: then no ask is this button's.
+  setTimeout(() => (forced = false));
+};
 
 const svgNs = 'http://www.w3.org/2000/svg';
 const el = (name, attributes, text) => {
@@ -75,13 +169,14 @@ function draw() {
   const x = (t) => left + ((t - (now - WINDOW)) / WINDOW) * width;
   svg.replaceChildren();
   lanes.forEach((lane, row) => {
-    const y = 45 + row * 68;
+    const y = 45 + row * 64;
     svg.append(el('text', { x: 10, y: y + 4, class: 'lane-label' }, titles[lane]));
     svg.append(el('line', { x1: left, x2: left + width, y1: y, y2: y, stroke: '#2a3347', 'stroke-width': 2 }));
     svg.append(el('polygon', { points: `${left + width},${y - 5} ${left + width + 9},${y} ${left + width},${y + 5}`, fill: '#2a3347' }));
     // A click's 20 requests form one stack, at its first answer, with one label; other events stand alone.
     const stacks = [];
-    for (const m of marbles.filter((m) => m.lane === lane && m.t > now - WINDOW)) {
+    // Sorted: the server's auth calls arrive with the next poll, after what the page saw meanwhile.
+    for (const m of marbles.filter((m) => m.lane === lane && m.t > now - WINDOW).sort((a, b) => a.t - b.t)) {
       const last = stacks.at(-1);
       // 401s seen on the wire carry no click: they stack with the ones just before them.
       const stack = m.burst ? stacks.find((candidate) => candidate.burst === m.burst) : lane === 'request' && last && !last.burst && x(m.t) - last.cx < 20 && last;
