@@ -4,7 +4,7 @@ import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_REDIRECTS, followsItself, learnHidesRedirects, nextHop, type Hop } from './redirects.js';
-import { requestPreparer } from './request-input.js';
+import { requestPreparer, sendHeaders } from './request-input.js';
 import type { TokenEngine } from './token-engine.js';
 
 /** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
@@ -62,7 +62,6 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
     return new Observable<T>((subscriber) => {
       if (!engine.hold(subscriber)) return undefined;
       const { target, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
-      if (accept && !first.headers.has('accept')) first.headers.set('accept', accept);
       const follows = (first.redirect ?? 'follow') === 'follow';
       const tokenGoes = scope.allowsToken(target);
       // Only needed when a 401 comes (or once one has): not built on the way there.
@@ -78,15 +77,13 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
         const followHere = token !== null && follows && !followsItself(fetchImpl);
         let hop: Hop = { target, init: first, dropped: false };
         for (let hops = 0; ; hops++) {
-          // The hop's headers are this request's own copy: setting the token again on a resend is safe.
           // The first hop's answer is known (tokenGoes); a later one is asked again.
           const allowed = token !== null && !hop.dropped && (hops === 0 || scope.allowsToken(hop.target));
-          if (allowed) hop.init.headers.set('authorization', `Bearer ${token}`);
-          else if (token !== null) hop.init.headers.delete('authorization');
           // A hop that became a GET (a 303) sends no body.
           // Object.assign, not a spread with added fields: V8 11 (Node 20) takes a slow path for
           // `{ ...init, signal }` that cost about 2 µs per request, a third of the hot path.
           const sent: RequestInit = Object.assign({}, hop.init, {
+            headers: sendHeaders(hop.init.headers, allowed ? token : null, token !== null, accept),
             body: hop.init.method === 'GET' && hops > 0 ? undefined : body,
             signal,
             redirect: followHere ? 'manual' : hop.init.redirect,

@@ -9,7 +9,7 @@ const bodyHeaders = ['content-type', 'content-length', 'content-encoding', 'cont
 /** What the Fetch standard and Node's fetch remove on a hop to another origin. */
 const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
-type Init = RequestInit & { headers: Headers };
+type Init = RequestInit;
 export interface Hop {
   readonly target: Target;
   readonly init: Init;

@@ -4,8 +4,8 @@ import type { CredentialScope, Target } from './credential-scope.js';
 export interface PreparedRequest {
   /** The URL, resolved once by the credential scope. */
   readonly target: Target;
-  /** The other fields, the body left out (see `body`), with the headers as this request's own copy. */
-  readonly init: RequestInit & { headers: Headers };
+  /** The other fields, the body left out (see `body`); the headers as given (see sendHeaders). */
+  readonly init: RequestInit;
   /** The body; a Request's is read once (a promise), so that a resend after a 401 or a redirect has it. */
   readonly body: BodyInit | null | undefined | Promise<ArrayBuffer | undefined>;
   /** Whether the body can be sent twice: a stream is consumed by the first send. */
@@ -64,8 +64,8 @@ export function requestPreparer(scope: CredentialScope) {
   return (input: string | URL | Request, init: RequestInit): PreparedRequest => {
     const { body } = init;
     if (!isRequest(input)) {
-      // Object.assign rather than `{ ...init, headers }`: see the note in fetch-helpers' exchange.
-      return { target: targetOf(input), init: Object.assign({}, init, { body: undefined, headers: new Headers(init.headers) }), body, resendable: isResendable(body) };
+      // Object.assign rather than `{ ...init, body: undefined }`: see the note in fetch-helpers' exchange.
+      return { target: targetOf(input), init: Object.assign({}, init, { body: undefined }), body, resendable: isResendable(body) };
     }
     const { url, method, headers, credentials, cache, redirect, referrerPolicy, keepalive, signal } = input;
     const fields = { method, credentials, cache, redirect, referrerPolicy, keepalive, signal };
@@ -74,6 +74,25 @@ export function requestPreparer(scope: CredentialScope) {
       read = input.clone().arrayBuffer();
       read.catch(() => {}); // a request that ends before sending never awaits it
     }
-    return { target: targetOf(url), init: { ...fields, ...init, body: undefined, headers: new Headers(init.headers ?? headers) }, body: read ?? body, resendable: read !== undefined || isResendable(body) };
+    return { target: targetOf(url), init: { ...fields, ...init, body: undefined, headers: init.headers ?? headers }, body: read ?? body, resendable: read !== undefined || isResendable(body) };
   };
+}
+
+/**
+ * The headers of one send: the caller's, `accept` unless they name one, and
+ * the token; where the token may not go (`strip`), no Authorization at all.
+ * A plain object when the caller gave none, the usual case: a Headers holds
+ * about four times the memory, and fetch builds its own from either.
+ */
+export function sendHeaders(given: HeadersInit | undefined, token: string | null, strip: boolean, accept: string | undefined): HeadersInit {
+  if (given === undefined) {
+    if (token === null) return accept ? { accept } : {};
+    const authorization = `Bearer ${token}`;
+    return accept ? { accept, authorization } : { authorization };
+  }
+  const headers = new Headers(given);
+  if (accept && !headers.has('accept')) headers.set('accept', accept);
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  else if (strip) headers.delete('authorization');
+  return headers;
 }
