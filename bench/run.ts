@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { contenders, rxBearer, staticToken, staticTokenWithSignal } from './contenders/index.js';
 import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
-import { coreBreakdown, sizes } from './size.js';
+import { coreSize, sizes } from './size.js';
 import { fleet } from './fleet.js';
 
 // Every contender gets the same bounded connection pool: fetch (undici's global
@@ -25,6 +25,8 @@ const raw: Record<string, unknown> = { date: new Date().toISOString(), node: pro
 const out: string[] = [];
 const print = (line = '') => (out.push(line), console.log(line));
 const mark = (ok: boolean) => (ok ? '✓' : '✗ miss');
+/** Every JSON record names the Node version it ran on, so records from several runs can be pooled. */
+const record = <T extends object>(figures: T) => ({ node: process.version, ...figures });
 const table = (head: string[], rows: Array<Array<string | number>>) => {
   print(`| ${head.join(' | ')} |`);
   print(`| ${head.map(() => '---').join(' | ')} |`);
@@ -83,15 +85,23 @@ table(["in process, over a fetch that answers at once", 'µs per request', 'requ
   [["rx-bearer's pipeline (auth.fetch)", pipeline.usPerRequest.toFixed(2), pipeline.requestsPerSecond, mark(pipeline.usPerRequest <= 5)],
     ['of which the AbortSignal alone (reference, measured in the same rounds)', pipeline.signalUs.toFixed(2), '', '']]);
 
-print('## S6 size: bundled and minified for the browser (esbuild)\n');
-const s6 = await sizes();
-raw['s6'] = s6;
-table(['bundle', 'min bytes', 'min+gzip bytes', 'target: core ≤ 3 KB min+gzip'],
-  s6.map((r, i) => [r.name, r.min, r.gzip, i === 0 ? mark(r.gzip <= 3072) : '']));
-const breakdown = await coreBreakdown();
-raw['s6Breakdown'] = breakdown;
-print("Where the core's bytes go (minified, per source module, built from src as the browser build is):\n");
-table(['module', 'min bytes'], breakdown.map((r) => [r.module, r.min]));
+print(`## S6 size: the core as a browser bundler resolves it (esbuild, minified, rxjs external, gzip -9) · Node ${process.version}\n`);
+const cores = [await coreSize('production'), await coreSize('development')];
+const others = await sizes();
+raw['s6'] = [...cores.map(({ modules: _modules, ...core }) => record(core)), ...others.map(record)];
+const [production] = cores;
+table(['bundle', 'conditions', 'min bytes', 'min+gzip bytes', 'target: production core ≤ 4,500 B min+gzip'], [
+  ...cores.map((core) => [`rx-bearer core, ${core.mode}, rxjs excluded (a peer dependency)`, core.conditions.join(', '), core.min, core.gzip, core === production ? mark(core.gzip <= 4500) : '']),
+  ...others.map((r) => [r.name, 'browser, production', r.min, r.gzip, '']),
+]);
+raw['s6Breakdown'] = record({ mode: production!.mode, modules: production!.modules, unattributed: production!.unattributed, min: production!.min });
+print(`Where the production core's ${production!.min} minified bytes go, per source file, from the same build's source map (gzip does not split by file):\n`);
+const attributed = production!.modules.reduce((sum, row) => sum + row.min, 0);
+table(['source file', 'min bytes'], [
+  ...production!.modules.map((row) => [row.module, row.min]),
+  ...(production!.unattributed ? [['unattributed (newlines, glue the bundler wrote)', production!.unattributed]] : []),
+  [`**sum** (${attributed} attributed${production!.unattributed ? ` + ${production!.unattributed} unattributed` : ''})`, attributed + production!.unattributed],
+]);
 
 print('## S7 memory: heap growth over 100,000 refresh cycles in virtual time, after a forced GC\n');
 const s7 = memory(quick ? 20_000 : 100_000);
