@@ -30,6 +30,44 @@ export const coldStart = (contender: Contender, n: number) =>
     return { ...authCalls(server), failed: results.filter((r) => !r.ok).length, ms: Math.round(performance.now() - started) };
   });
 
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+
+/**
+ * S1 in rounds: every round runs each contender once, the order rotated by
+ * one each round, so that no contender always pays for going first (the
+ * process's first cold start warms code every later one shares: the server,
+ * undici, the JIT). With `rounds` a multiple of the list's length, each
+ * contender runs in each position equally often. Reports each contender's
+ * median wall time and the spread of its counts over the rounds.
+ */
+export async function coldStartRotated(list: Contender[], n: number, rounds = list.length) {
+  const runs = list.map(() => [] as Array<Awaited<ReturnType<typeof coldStart>>>);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < list.length; k++) {
+      const i = (round + k) % list.length;
+      runs[i]!.push(await coldStart(list[i]!, n));
+    }
+  }
+  return list.map((contender, i) => {
+    const each = runs[i]!;
+    return {
+      contender: contender.name,
+      n,
+      rounds,
+      medianMs: Math.round(median(each.map((r) => r.ms))),
+      ms: each.map((r) => r.ms),
+      logins: range(each.map((r) => r.logins)),
+      refreshes: range(each.map((r) => r.refreshes)),
+      maxFailed: Math.max(...each.map((r) => r.failed)),
+    };
+  });
+}
+
 /** S2: 1.5 s tokens, an open loop of `rate` requests/s for `seconds`. */
 export const expiry = (contender: Contender, rate = 25, seconds = 5) =>
   withServer(contender, 1.5, async (adapter, server) => {
