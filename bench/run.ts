@@ -12,6 +12,7 @@ import { coldStartRotated, expiry, memory, outage, revocation } from './scenario
 import { inProcess, overhead } from './overhead.js';
 import { coreSize, sizes } from './size.js';
 import { fleet } from './fleet.js';
+import { scaleSeries } from './scale.js';
 
 // Every contender gets the same bounded connection pool: fetch (undici's global
 // dispatcher) and axios (node:http's global agent) alike, 128 sockets per host.
@@ -120,5 +121,15 @@ const s8 = [await fleet(8, false, quick ? 4 : 10), await fleet(8, true, quick ? 
 raw['s8'] = s8;
 table(['processes', 'store', 'cold start: logins', 'failed', '2 s tokens: logins + refreshes', '401s', 'failed', 'target: 1 login, ~1 refresh per token'],
   s8.map((r) => [r.size, r.store ? 'Redis' : 'none', r.cold.logins, r.cold.failed, r.expiry.logins + r.expiry.refreshes, r.expiry.unauthorized, r.expiry.failed, r.store ? mark(r.cold.logins === 1) : '']));
+
+print(`## S9 scale: requests in flight at once over a fetch that never answers · Node ${process.version}\n`);
+const s9Runs = quick ? 1 : 3;
+const s9 = [...(await scaleSeries('with a token', [10_000, 50_000], s9Runs)), ...(await scaleSeries('waiting for a login', [10_000, 50_000], s9Runs))];
+raw['s9'] = s9.length ? s9.map(record) : 'run node with --expose-gc';
+const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+table(['case', 'in flight', 'fetches started', 'heap per request', 'CPU µs per request', 'wall µs per request', 'CPU per request vs 10k', 'target: ≤ 2 KB per request; CPU per request grows ≤ 10% from 10k to 50k'],
+  s9.map((r) => [r.case, r.n, [...new Set(r.fetches)].join(', '), `${(r.heapBytesPerRequest / 1024).toFixed(2)} KB`, r.cpuUsPerRequest.toFixed(1), r.wallUsPerRequest.toFixed(1),
+    r.n === 10_000 ? '' : percent(r.cpuGrowth), mark(r.heapBytesPerRequest <= 2048 && r.cpuGrowth <= 0.1)]));
+print(`Heap: heapUsed after a forced GC with all requests in flight, minus before subscribing, per request. CPU: the process's CPU time for the subscribe loop plus one turn of the event loop (the fetches start in microtasks), per request; ${s9Runs > 1 ? `median of ${s9Runs} runs, ` : ''}after an unreported warm-up run. Everything is unsubscribed and disposed after each run.\n`);
 
 if (values.json) await writeFile(values.json, `${JSON.stringify(raw, null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { rxBearer } from '../bench/contenders/index.js';
 import { coldStart, expiry, outage, revocation } from '../bench/scenarios.js';
+import { scale } from '../bench/scale.js';
 import { coreSize } from '../bench/size.js';
 import { bytesPerSource, decodeMappings, decodeVlq } from '../bench/sourcemap.js';
 
@@ -23,6 +24,14 @@ describe('benchmark figures that must not regress', () => {
 
   it('S4 auth outage shorter than the retry budget: none failed, and rx-bearer retried by itself', async () => {
     expect(await outage(rxBearer)).toEqual(jasmine.objectContaining({ failed: 0, retriedByItself: true }));
+  }, 30_000);
+
+  it('S9 scale: with a token, every request in flight has started its fetch after one turn of the event loop', async () => {
+    expect(await scale(2000, 'with a token')).toEqual(jasmine.objectContaining({ n: 2000, fetches: 2000 }));
+  }, 30_000);
+
+  it('S9 scale: waiting for a login, 2,000 requests in flight share one login and start no fetch of their own', async () => {
+    expect(await scale(2000, 'waiting for a login')).toEqual(jasmine.objectContaining({ n: 2000, fetches: 1 }));
   }, 30_000);
 
   it('S6 size: the browser core in production mode (rxjs excluded) stays within its byte budget', async () => {
