@@ -1,7 +1,9 @@
 // npm run bench [-- --quick] [-- --json FILE]: rx-bearer side by side with what
-// users would otherwise pick, in one process against the project's
-// api.video-compatible server on 127.0.0.1. Prints Markdown tables, each
-// figure beside its target, misses marked.
+// users would otherwise pick, against the project's api.video-compatible server
+// on 127.0.0.1 (in this process, except for S5's timings: there it runs in a
+// child process). Prints Markdown tables, each figure beside its target, misses
+// marked, each table headed with the Node version it ran on; every JSON record
+// carries that version too. Timed comparisons rotate the contenders' order.
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { Agent, setGlobalDispatcher } from 'undici';
@@ -50,24 +52,24 @@ table(['contender', 'N', 'logins', 'refreshes', 'failed (worst round)', 'median 
     r.contender === rxBearer.name ? mark(r.logins.max === 1 && r.logins.min === 1 && r.refreshes.max === 0 && r.maxFailed === 0) : '']));
 print('Each round runs every contender once, the order rotated by one each round, so every contender goes first equally often; a warm-up round runs before. Counts show their range over the rounds.\n');
 
-print('## S2 expiry: 1.5 s tokens, 25 requests/s open loop\n');
+print(`## S2 expiry: 1.5 s tokens, 25 requests/s open loop for ${quick ? 2 : 5} s · Node ${process.version}\n`);
 const s2 = [];
 for (const contender of contenders) s2.push({ contender: contender.name, ...(await expiry(contender, 25, quick ? 2 : 5)) });
-raw['s2'] = s2;
+raw['s2'] = s2.map(record);
 table(['contender', '401s on the wire', 'logins', 'refreshes', 'failed', 'target: 0 401s, 0 failed'],
   s2.map((r) => [r.contender, r.unauthorized, r.logins, r.refreshes, r.failed, r.contender === rxBearer.name ? mark(r.unauthorized === 0 && r.failed === 0) : '']));
 
-print('## S3 revocation storm: warm client, every token revoked, then N concurrent requests\n');
+print(`## S3 revocation storm: warm client, every token revoked, then N concurrent requests · Node ${process.version}\n`);
 const s3 = [];
 for (const n of [50, 1000]) for (const contender of contenders) s3.push({ contender: contender.name, n, ...(await revocation(contender, n)) });
-raw['s3'] = s3;
+raw['s3'] = s3.map(record);
 table(['contender', 'N', 'refreshes', 'logins', 'failed', 'target: 1 refresh, 0 failed'],
   s3.map((r) => [r.contender, r.n, r.refreshes, r.logins, r.failed, r.contender === rxBearer.name ? mark(r.refreshes === 1 && r.logins === 0 && r.failed === 0) : '']));
 
-print('## S4 auth outage: the token has expired, both auth routes answer 503 three times, then 10 requests\n');
+print(`## S4 auth outage: the token has expired, both auth routes answer 503 three times, then 10 requests · Node ${process.version}\n`);
 const s4 = [];
 for (const contender of contenders) s4.push({ contender: contender.name, ...(await outage(contender)) });
-raw['s4'] = s4;
+raw['s4'] = s4.map(record);
 table(['contender', 'failed', 'logins', 'refreshes', 'retried by itself', 'target: 0 failed'],
   s4.map((r) => [r.contender, r.failed, r.logins, r.refreshes, r.retriedByItself ? 'yes' : 'no', r.contender === rxBearer.name ? mark(r.failed === 0) : '']));
 
@@ -108,17 +110,18 @@ table(['source file', 'min bytes'], [
   [`**sum** (${attributed} attributed${production!.unattributed ? ` + ${production!.unattributed} unattributed` : ''})`, attributed + production!.unattributed],
 ]);
 
-print('## S7 memory: heap growth over 100,000 refresh cycles in virtual time, after a forced GC\n');
-const s7 = memory(quick ? 20_000 : 100_000);
-raw['s7'] = s7 ?? 'run node with --expose-gc';
+const s7Cycles = quick ? 20_000 : 100_000;
+print(`## S7 memory: heap growth over ${s7Cycles.toLocaleString('en')} refresh cycles in virtual time, after a forced GC · Node ${process.version}\n`);
+const s7 = memory(s7Cycles);
+raw['s7'] = s7 ? record({ cycles: s7Cycles, ...s7 }) : 'run node with --expose-gc';
 table(['contender', 'heap growth', 'target: ≤ 1 MB'],
   [[rxBearer.name, s7 ? `${(s7.growthBytes / 1024).toFixed(0)} KB` : 'n/a (no --expose-gc)', s7 ? mark(s7.growthBytes <= 1024 * 1024) : '']]);
-print('The other contenders have no virtual time to run 100,000 cycles in.');
+print('The other contenders have no virtual time to run that many cycles in.\n');
 
-print();
-print('S8 fleet: 8 processes, 200 concurrent first requests each, then 10 s of 2 s tokens at 20 requests/s each');
-const s8 = [await fleet(8, false, quick ? 4 : 10), await fleet(8, true, quick ? 4 : 10)];
-raw['s8'] = s8;
+const s8Seconds = quick ? 4 : 10;
+print(`## S8 fleet: 8 processes, 200 concurrent first requests each, then ${s8Seconds} s of 2 s tokens at 20 requests/s each · Node ${process.version}\n`);
+const s8 = [await fleet(8, false, s8Seconds), await fleet(8, true, s8Seconds)];
+raw['s8'] = s8.map(record);
 table(['processes', 'store', 'cold start: logins', 'failed', '2 s tokens: logins + refreshes', '401s', 'failed', 'target: 1 login, ~1 refresh per token'],
   s8.map((r) => [r.size, r.store ? 'Redis' : 'none', r.cold.logins, r.cold.failed, r.expiry.logins + r.expiry.refreshes, r.expiry.unauthorized, r.expiry.failed, r.store ? mark(r.cold.logins === 1) : '']));
 

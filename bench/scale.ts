@@ -62,7 +62,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
  * CPU per request with the smallest size's. Empty without --expose-gc.
  */
 export async function scaleSeries(which: ScaleCase, sizes: number[], runs: number) {
-  if (!(await scale(2000, which))) return [];
+  if (!(await scale(sizes[0]!, which))) return [];
   type Row = { n: number; case: ScaleCase; runs: number; fetches: number[]; heapBytesPerRequest: number; cpuUsPerRequest: number; wallUsPerRequest: number };
   const rows: Row[] = [];
   for (const n of sizes) {
