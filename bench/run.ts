@@ -81,7 +81,7 @@ raw['s5'] = s5.map(record);
 table(['contender', 'median µs', 'p99 µs', 'failed', 'median − floor µs', 'above the reference µs (per round, median)', 'target: ≤ 20 µs above the reference'],
   s5.map((r) => [r.name, r.medianUs.toFixed(0), r.p99Us.toFixed(0), r.failed, (r.medianUs - floor.medianUs).toFixed(0), r.aboveReferenceUs.toFixed(1),
     r.name === rxBearer.name ? mark(r.aboveReferenceUs <= 20 && r.failed === 0) : '']));
-print(`The reference is the floor with one AbortSignal per request (${staticTokenWithSignal.name}), which rx-bearer needs so that unsubscribing aborts the request; "above the reference" is the median over rounds of each round's difference of medians.\n`);
+print('The reference is the floor with one AbortSignal per request (the last row), which rx-bearer needs so that unsubscribing aborts the request. "Above the reference" is the median, over the rounds, of each round\'s median minus the reference\'s in the same round.\n');
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 const inProcessTarget = nodeMajor >= 22 ? 4 : 6;
 const pipeline = await inProcess(quick ? 10_000 : 60_000);
@@ -133,6 +133,6 @@ const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
 table(['case', 'in flight', 'fetches started', 'heap per request', 'µs per request to subscribe', 'vs 10k', 'process CPU µs per request (all threads)', 'target: ≤ 2 KB per request; µs per request grows ≤ 10% from 10k to 50k'],
   s9.map((r) => [r.case, r.n, [...new Set(r.fetches)].join(', '), `${(r.heapBytesPerRequest / 1024).toFixed(2)} KB`, r.subscribeUsPerRequest.toFixed(1),
     r.n === 10_000 ? '' : percent(r.growth), r.processCpuUsPerRequest.toFixed(1), mark(r.heapBytesPerRequest <= 2048 && r.growth <= 0.1)]));
-print(`Heap: heapUsed after a forced GC with all requests in flight, minus before subscribing, per request. Time: the subscribe loop plus one turn of the event loop (the fetches start in microtasks), per request, on the main thread; the process's CPU time over the same span also counts V8's helper threads. ${s9Runs > 1 ? `Medians of ${s9Runs} runs, ` : ''}after an unreported warm-up run; everything is unsubscribed and disposed after each run.\n`);
+print(`Heap: heapUsed after a forced GC with all requests in flight, minus before subscribing, per request. Time: the subscribe loop plus one turn of the event loop (the fetches start in microtasks), per request, on the main thread; the process's CPU time over the same span also counts V8's helper threads. ${s9Runs > 1 ? `Medians of ${s9Runs} runs, after` : 'After'} an unreported warm-up run; everything is unsubscribed and disposed after each run.\n`);
 
 if (values.json) await writeFile(values.json, `${JSON.stringify(raw, null, 2)}\n`);
