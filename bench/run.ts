@@ -1,16 +1,20 @@
 // npm run bench [-- --quick] [-- --json FILE]: rx-bearer side by side with what
-// users would otherwise pick, in one process against the project's
-// api.video-compatible server on 127.0.0.1. Prints Markdown tables, each
-// figure beside its target, misses marked.
+// users would otherwise pick, against the project's api.video-compatible server
+// on 127.0.0.1 (in this process, except for S5's timings: there it runs in a
+// child process). Prints Markdown tables, each figure beside its target, misses
+// marked, each table headed with the Node version it ran on; every JSON record
+// carries that version too. Timed comparisons rotate the contenders' order.
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { contenders, rxBearer, staticToken, staticTokenWithSignal } from './contenders/index.js';
-import { coldStart, expiry, inProcess, memory, outage, overhead, revocation } from './scenarios.js';
-import { coreBreakdown, sizes } from './size.js';
+import { coldStartRotated, expiry, memory, outage, revocation } from './scenarios.js';
+import { inProcess, overhead } from './overhead.js';
+import { coreSize, sizes } from './size.js';
 import { fleet } from './fleet.js';
+import { scaleSeries } from './scale.js';
 
 // Every contender gets the same bounded connection pool: fetch (undici's global
 // dispatcher) and axios (node:http's global agent) alike, 128 sockets per host.
@@ -25,6 +29,8 @@ const raw: Record<string, unknown> = { date: new Date().toISOString(), node: pro
 const out: string[] = [];
 const print = (line = '') => (out.push(line), console.log(line));
 const mark = (ok: boolean) => (ok ? '✓' : '✗ miss');
+/** Every JSON record names the Node version it ran on, so records from several runs can be pooled. */
+const record = <T extends object>(figures: T) => ({ node: process.version, ...figures });
 const table = (head: string[], rows: Array<Array<string | number>>) => {
   print(`| ${head.join(' | ')} |`);
   print(`| ${head.map(() => '---').join(' | ')} |`);
@@ -34,77 +40,99 @@ const table = (head: string[], rows: Array<Array<string | number>>) => {
 
 print(`# rx-bearer benchmark${quick ? ' (quick)' : ''}\n\n${raw['date']} · Node ${process.version} · ${raw['cpu']} · ${cpus().length} cores · 128 sockets per host for every contender\n`);
 
-print('## S1 cold start: N concurrent requests on a fresh client\n');
-const s1: unknown[] = [];
-const s1Rows = [];
-for (const n of quick ? [100, 1000] : [100, 1000, 10_000]) {
-  for (const contender of contenders) {
-    const r = await coldStart(contender, n);
-    s1.push({ contender: contender.name, n, ...r });
-    const target = contender === rxBearer ? mark(r.logins === 1 && r.refreshes === 0 && r.failed === 0) : '';
-    s1Rows.push([contender.name, n, r.logins, r.refreshes, r.failed, r.ms, target]);
-  }
-}
-raw['s1'] = s1;
-table(['contender', 'N', 'logins', 'refreshes', 'failed', 'wall ms', 'target: 1 login, 0 failed'], s1Rows);
+const s1Rounds = quick ? contenders.length : 2 * contenders.length;
+print(`## S1 cold start: N concurrent requests on a fresh client, ${s1Rounds} rounds in rotated order · Node ${process.version}\n`);
+await coldStartRotated(contenders, 100, 1); // warm-up round, not reported: the process's first cold starts warm the server, undici and the JIT for all
+const s1 = [];
+for (const n of quick ? [100, 1000] : [100, 1000, 10_000]) s1.push(...(await coldStartRotated(contenders, n, n > 1000 ? contenders.length : s1Rounds)));
+raw['s1'] = s1.map(record);
+const spread = ({ min, max }: { min: number; max: number }) => (min === max ? `${min}` : `${min}–${max}`);
+table(['contender', 'N', 'logins', 'refreshes', 'failed (worst round)', 'median wall ms', 'wall ms per round', 'target: 1 login, 0 failed, every round'],
+  s1.map((r) => [r.contender, r.n, spread(r.logins), spread(r.refreshes), r.maxFailed, r.medianMs, r.ms.join(', '),
+    r.contender === rxBearer.name ? mark(r.logins.max === 1 && r.logins.min === 1 && r.refreshes.max === 0 && r.maxFailed === 0) : '']));
+print('Each round runs every contender once, the order rotated by one each round, so every contender goes first equally often; a warm-up round runs before. Counts show their range over the rounds.\n');
 
-print('## S2 expiry: 1.5 s tokens, 25 requests/s open loop\n');
+print(`## S2 expiry: 1.5 s tokens, 25 requests/s open loop for ${quick ? 2 : 5} s · Node ${process.version}\n`);
 const s2 = [];
 for (const contender of contenders) s2.push({ contender: contender.name, ...(await expiry(contender, 25, quick ? 2 : 5)) });
-raw['s2'] = s2;
+raw['s2'] = s2.map(record);
 table(['contender', '401s on the wire', 'logins', 'refreshes', 'failed', 'target: 0 401s, 0 failed'],
   s2.map((r) => [r.contender, r.unauthorized, r.logins, r.refreshes, r.failed, r.contender === rxBearer.name ? mark(r.unauthorized === 0 && r.failed === 0) : '']));
 
-print('## S3 revocation storm: warm client, every token revoked, then N concurrent requests\n');
+print(`## S3 revocation storm: warm client, every token revoked, then N concurrent requests · Node ${process.version}\n`);
 const s3 = [];
 for (const n of [50, 1000]) for (const contender of contenders) s3.push({ contender: contender.name, n, ...(await revocation(contender, n)) });
-raw['s3'] = s3;
+raw['s3'] = s3.map(record);
 table(['contender', 'N', 'refreshes', 'logins', 'failed', 'target: 1 refresh, 0 failed'],
   s3.map((r) => [r.contender, r.n, r.refreshes, r.logins, r.failed, r.contender === rxBearer.name ? mark(r.refreshes === 1 && r.logins === 0 && r.failed === 0) : '']));
 
-print('## S4 auth outage: the token has expired, both auth routes answer 503 three times, then 10 requests\n');
+print(`## S4 auth outage: the token has expired, both auth routes answer 503 three times, then 10 requests · Node ${process.version}\n`);
 const s4 = [];
 for (const contender of contenders) s4.push({ contender: contender.name, ...(await outage(contender)) });
-raw['s4'] = s4;
+raw['s4'] = s4.map(record);
 table(['contender', 'failed', 'logins', 'refreshes', 'retried by itself', 'target: 0 failed'],
   s4.map((r) => [r.contender, r.failed, r.logins, r.refreshes, r.retriedByItself ? 'yes' : 'no', r.contender === rxBearer.name ? mark(r.failed === 0) : '']));
 
-print(`## S5 overhead: ${quick ? 600 : 3000} sequential requests each, contenders interleaved in rounds\n`);
-const s5 = await overhead([...contenders, staticTokenWithSignal], quick ? 600 : 3000);
+const s5Total = quick ? 600 : 3000;
+print(`## S5 overhead over HTTP: ${s5Total} sequential requests each, the server in a child process, contenders interleaved in rounds · Node ${process.version}\n`);
+const s5 = await overhead([...contenders, staticTokenWithSignal], staticTokenWithSignal, s5Total);
 const floor = s5.find((r) => r.name === staticToken.name)!;
-raw['s5'] = s5;
-table(['contender', 'median µs', 'p99 µs', 'median vs floor', 'difference µs', 'target: ≤ 1.05×'],
-  s5.map((r) => [r.name, r.medianUs.toFixed(0), r.p99Us.toFixed(0), `${(r.medianUs / floor.medianUs).toFixed(3)}×`, (r.medianUs - floor.medianUs).toFixed(0),
-    r.name === rxBearer.name ? mark(r.medianUs / floor.medianUs <= 1.05) : '']));
-print('The reference row is the floor with one AbortSignal per request, which rx-bearer needs so that unsubscribing aborts the request.\n');
+raw['s5'] = s5.map(record);
+table(['contender', 'median µs', 'p99 µs', 'failed', 'median − floor µs', 'above the reference µs (per round, median)', 'target: ≤ 20 µs above the reference'],
+  s5.map((r) => [r.name, r.medianUs.toFixed(0), r.p99Us.toFixed(0), r.failed, (r.medianUs - floor.medianUs).toFixed(0), r.aboveReferenceUs.toFixed(1),
+    r.name === rxBearer.name ? mark(r.aboveReferenceUs <= 20 && r.failed === 0) : '']));
+print('The reference is the floor with one AbortSignal per request (the last row), which rx-bearer needs so that unsubscribing aborts the request. "Above the reference" is the median, over the rounds, of each round\'s median minus the reference\'s in the same round.\n');
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+const inProcessTarget = nodeMajor >= 22 ? 4 : 6;
 const pipeline = await inProcess(quick ? 10_000 : 60_000);
-raw['s5InProcess'] = pipeline;
-table(["in process, over a fetch that answers at once", 'µs per request', 'requests per second', 'target: ≤ 5 µs'],
-  [["rx-bearer's pipeline (auth.fetch)", pipeline.usPerRequest.toFixed(2), pipeline.requestsPerSecond, mark(pipeline.usPerRequest <= 5)],
-    ['of which the AbortSignal alone (reference, measured in the same rounds)', pipeline.signalUs.toFixed(2), '', '']]);
+raw['s5InProcess'] = record({ ...pipeline, targetUs: inProcessTarget });
+print(`S5 in process, over a stub fetch that answers at once and registers an abort listener on a signal as undici does · Node ${process.version}\n`);
+table(['in process, µs per request above the bare stub', 'µs per request', 'requests per second', `target: ≤ ${inProcessTarget} µs on Node ${nodeMajor >= 22 ? '22+' : '20'}`],
+  [["rx-bearer's pipeline (auth.fetch)", pipeline.usPerRequest.toFixed(2), pipeline.requestsPerSecond, mark(pipeline.usPerRequest <= inProcessTarget)],
+    ['the AbortSignal and its listener alone (reference, measured in the same rounds)', pipeline.signalUs.toFixed(2), '', ''],
+    ['the bare stub itself', pipeline.bareUs.toFixed(2), '', '']]);
 
-print('## S6 size: bundled and minified for the browser (esbuild)\n');
-const s6 = await sizes();
-raw['s6'] = s6;
-table(['bundle', 'min bytes', 'min+gzip bytes', 'target: core ≤ 3 KB min+gzip'],
-  s6.map((r, i) => [r.name, r.min, r.gzip, i === 0 ? mark(r.gzip <= 3072) : '']));
-const breakdown = await coreBreakdown();
-raw['s6Breakdown'] = breakdown;
-print("Where the core's bytes go (minified, per source module, built from src as the browser build is):\n");
-table(['module', 'min bytes'], breakdown.map((r) => [r.module, r.min]));
+print(`## S6 size: the core as a browser bundler resolves it (esbuild, minified, rxjs external, gzip -9) · Node ${process.version}\n`);
+const cores = [await coreSize('production'), await coreSize('development')];
+const others = await sizes();
+raw['s6'] = [...cores.map(({ modules: _modules, ...core }) => record(core)), ...others.map(record)];
+const [production] = cores;
+table(['bundle', 'conditions', 'min bytes', 'min+gzip bytes', 'target: production core ≤ 4,500 B min+gzip'], [
+  ...cores.map((core) => [`rx-bearer core, ${core.mode}, rxjs excluded (a peer dependency)`, core.conditions.join(', '), core.min, core.gzip, core === production ? mark(core.gzip <= 4500) : '']),
+  ...others.map((r) => [r.name, 'browser, production', r.min, r.gzip, '']),
+]);
+raw['s6Breakdown'] = record({ mode: production!.mode, modules: production!.modules, unattributed: production!.unattributed, min: production!.min });
+print(`Where the production core's ${production!.min} minified bytes go, per source file, from the same build's source map (gzip does not split by file):\n`);
+const attributed = production!.modules.reduce((sum, row) => sum + row.min, 0);
+table(['source file', 'min bytes'], [
+  ...production!.modules.map((row) => [row.module, row.min]),
+  ...(production!.unattributed ? [['unattributed (newlines, glue the bundler wrote)', production!.unattributed]] : []),
+  [`**sum** (${attributed} attributed${production!.unattributed ? ` + ${production!.unattributed} unattributed` : ''})`, attributed + production!.unattributed],
+]);
 
-print('## S7 memory: heap growth over 100,000 refresh cycles in virtual time, after a forced GC\n');
-const s7 = memory(quick ? 20_000 : 100_000);
-raw['s7'] = s7 ?? 'run node with --expose-gc';
+const s7Cycles = quick ? 20_000 : 100_000;
+print(`## S7 memory: heap growth over ${s7Cycles.toLocaleString('en')} refresh cycles in virtual time, after a forced GC · Node ${process.version}\n`);
+const s7 = memory(s7Cycles);
+raw['s7'] = s7 ? record({ cycles: s7Cycles, ...s7 }) : 'run node with --expose-gc';
 table(['contender', 'heap growth', 'target: ≤ 1 MB'],
   [[rxBearer.name, s7 ? `${(s7.growthBytes / 1024).toFixed(0)} KB` : 'n/a (no --expose-gc)', s7 ? mark(s7.growthBytes <= 1024 * 1024) : '']]);
-print('The other contenders have no virtual time to run 100,000 cycles in.');
+print('The other contenders have no virtual time to run that many cycles in.\n');
 
-print();
-print('S8 fleet: 8 processes, 200 concurrent first requests each, then 10 s of 2 s tokens at 20 requests/s each');
-const s8 = [await fleet(8, false, quick ? 4 : 10), await fleet(8, true, quick ? 4 : 10)];
-raw['s8'] = s8;
+const s8Seconds = quick ? 4 : 10;
+print(`## S8 fleet: 8 processes, 200 concurrent first requests each, then ${s8Seconds} s of 2 s tokens at 20 requests/s each · Node ${process.version}\n`);
+const s8 = [await fleet(8, false, s8Seconds), await fleet(8, true, s8Seconds)];
+raw['s8'] = s8.map(record);
 table(['processes', 'store', 'cold start: logins', 'failed', '2 s tokens: logins + refreshes', '401s', 'failed', 'target: 1 login, ~1 refresh per token'],
   s8.map((r) => [r.size, r.store ? 'Redis' : 'none', r.cold.logins, r.cold.failed, r.expiry.logins + r.expiry.refreshes, r.expiry.unauthorized, r.expiry.failed, r.store ? mark(r.cold.logins === 1) : '']));
+
+print(`## S9 scale: requests in flight at once over a fetch that never answers · Node ${process.version}\n`);
+const s9Runs = quick ? 1 : 3;
+const s9 = [...(await scaleSeries('with a token', [10_000, 50_000], s9Runs)), ...(await scaleSeries('waiting for a login', [10_000, 50_000], s9Runs))];
+raw['s9'] = s9.length ? s9.map(record) : 'run node with --expose-gc';
+const percent = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+table(['case', 'in flight', 'fetches started', 'heap per request', 'µs per request to subscribe', 'vs 10k', 'process CPU µs per request (all threads)', 'target: ≤ 2 KB per request; µs per request grows ≤ 10% from 10k to 50k'],
+  s9.map((r) => [r.case, r.n, [...new Set(r.fetches)].join(', '), `${(r.heapBytesPerRequest / 1024).toFixed(2)} KB`, r.subscribeUsPerRequest.toFixed(1),
+    r.n === 10_000 ? '' : percent(r.growth), r.processCpuUsPerRequest.toFixed(1), mark(r.heapBytesPerRequest <= 2048 && r.growth <= 0.1)]));
+print(`Heap: heapUsed after a forced GC with all requests in flight, minus before subscribing, per request. Time: the subscribe loop plus one turn of the event loop (the fetches start in microtasks), per request, on the main thread; the process's CPU time over the same span also counts V8's helper threads. ${s9Runs > 1 ? `Medians of ${s9Runs} runs, after` : 'After'} an unreported warm-up run; everything is unsubscribed and disposed after each run.\n`);
 
 if (values.json) await writeFile(values.json, `${JSON.stringify(raw, null, 2)}\n`);

@@ -1,7 +1,7 @@
 // The scenarios: each runs one contender against a fresh api.video-compatible
 // server and reports what the server saw. Figures only; targets live in run.ts.
 import { performance } from 'node:perf_hooks';
-import { firstValueFrom, map, timer, VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { map, timer, VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { createBearerAuth, type AuthTransport } from 'rx-bearer';
 import { createApiVideoTestServer, tokenResponse, type ApiVideoTestServer } from 'rx-bearer/testing';
 import type { Adapter, Contender } from './contenders/index.js';
@@ -29,6 +29,44 @@ export const coldStart = (contender: Contender, n: number) =>
     const results = await Promise.all(Array.from({ length: n }, () => get(adapter)));
     return { ...authCalls(server), failed: results.filter((r) => !r.ok).length, ms: Math.round(performance.now() - started) };
   });
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const range = (xs: number[]) => ({ min: Math.min(...xs), max: Math.max(...xs) });
+
+/**
+ * S1 in rounds: every round runs each contender once, the order rotated by
+ * one each round, so that no contender always pays for going first (the
+ * process's first cold start warms code every later one shares: the server,
+ * undici, the JIT). With `rounds` a multiple of the list's length, each
+ * contender runs in each position equally often. Reports each contender's
+ * median wall time and the spread of its counts over the rounds.
+ */
+export async function coldStartRotated(list: Contender[], n: number, rounds = list.length) {
+  const runs = list.map(() => [] as Array<Awaited<ReturnType<typeof coldStart>>>);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < list.length; k++) {
+      const i = (round + k) % list.length;
+      runs[i]!.push(await coldStart(list[i]!, n));
+    }
+  }
+  return list.map((contender, i) => {
+    const each = runs[i]!;
+    return {
+      contender: contender.name,
+      n,
+      rounds,
+      medianMs: Math.round(median(each.map((r) => r.ms))),
+      ms: each.map((r) => r.ms),
+      logins: range(each.map((r) => r.logins)),
+      refreshes: range(each.map((r) => r.refreshes)),
+      maxFailed: Math.max(...each.map((r) => r.failed)),
+    };
+  });
+}
 
 /** S2: 1.5 s tokens, an open loop of `rate` requests/s for `seconds`. */
 export const expiry = (contender: Contender, rate = 25, seconds = 5) =>
@@ -66,64 +104,6 @@ export const outage = (contender: Contender) =>
     const calls = authCalls(server);
     return { ...calls, failed: results.filter((r) => !r.ok).length, retriedByItself: calls.logins + calls.refreshes > 3 };
   });
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-/** S5: sequential requests, contenders interleaved in rounds so that drift hits all alike. */
-export async function overhead(list: Contender[], total: number, rounds = 10) {
-  const server = await createApiVideoTestServer({ apiKey: API_KEY, ttl: 3600 });
-  const adapters = list.map((contender) => contender.create({ baseUrl: server.url, apiKey: API_KEY }));
-  const samples = list.map(() => [] as number[]);
-  try {
-    await Promise.all(adapters.map((adapter) => get(adapter))); // warm: logged in, connections open
-    for (let round = 0; round < rounds; round++) {
-      for (const [i, adapter] of adapters.entries()) {
-        for (let k = 0; k < total / rounds; k++) {
-          const started = performance.now();
-          await get(adapter);
-          samples[i]!.push((performance.now() - started) * 1000);
-        }
-      }
-    }
-  } finally {
-    adapters.forEach((adapter) => adapter.dispose());
-    await server.close();
-  }
-  return list.map((contender, i) => {
-    const sorted = samples[i]!.sort((a, b) => a - b);
-    return { name: contender.name, medianUs: percentile(sorted, 50), p99Us: percentile(sorted, 99) };
-  });
-}
-
-/**
- * S5, in process: rx-bearer's pipeline over a fetch that answers at once,
- * interleaved in rounds with the same fetch called bare and called with a
- * fresh AbortSignal (what any client that cancels on unsubscribe pays).
- */
-export async function inProcess(requests: number, rounds = 20) {
-  const answer = new Response('{}'); // auth.fetch does not read the body, so one answer serves every request
-  const stub: typeof fetch = async (input) => (String(input).includes('/auth/') ? new Response(JSON.stringify(tokenResponse())) : answer);
-  const auth = createBearerAuth({ apiKey: API_KEY, baseUrl: 'https://ws.api.video', fetch: stub });
-  const url = 'https://ws.api.video/videos';
-  const senders = {
-    bare: () => stub(url),
-    signal: () => stub(url, { signal: new AbortController().signal }),
-    through: () => firstValueFrom(auth.fetch('/videos')),
-  };
-  const samples = { bare: [] as number[], signal: [] as number[], through: [] as number[] };
-  await senders.through();
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, send] of Object.entries(senders) as Array<[keyof typeof senders, () => Promise<unknown>]>) {
-      const started = performance.now();
-      for (let i = 0; i < requests / rounds; i++) await send();
-      samples[name].push(((performance.now() - started) * 1000 * rounds) / requests);
-    }
-  }
-  auth.dispose();
-  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
-  const [bare, signal, through] = [median(samples.bare), median(samples.signal), median(samples.through)];
-  return { usPerRequest: Math.max(0, through - bare), signalUs: Math.max(0, signal - bare), requestsPerSecond: Math.round(1e6 / through) };
-}
 
 /** S7: heap growth over 100,000 refresh cycles in virtual time (needs --expose-gc). */
 export function memory(cycles: number) {

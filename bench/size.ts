@@ -1,69 +1,78 @@
 // S6: what each contender adds to a browser bundle (esbuild, minified), as a
-// browser bundler resolves packages (the exports maps' browser condition).
-import { build, type Plugin } from 'esbuild';
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
+// browser bundler resolves packages for a production build (the exports
+// maps' browser and production conditions).
+import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { bytesPerSource, type SourceMapV3 } from './sourcemap.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-async function bundle(contents: string, external: string[] = []) {
+/** Bundles `contents` (resolved from bench/) for the browser: minified ESM, with `conditions` added to esbuild's defaults. */
+async function bundle(contents: string, { external = [] as string[], conditions = ['browser', 'production'], sourcemap = false } = {}) {
   const result = await build({
-    stdin: { contents, resolveDir: here, loader: 'ts' },
+    stdin: { contents, resolveDir: here, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
-    conditions: ['browser'],
+    conditions,
     external,
+    // 'external': the map comes back as its own file and the bundle carries no sourceMappingURL comment, so its bytes are the bundle's alone.
+    sourcemap: sourcemap ? 'external' : false,
+    outfile: `${root}bench-size.js`, // never written (write: false); the map's sources are relative to it, that is, to the repository
     write: false,
     logLevel: 'silent',
   });
-  const bytes = result.outputFiles[0]!.contents;
-  return { min: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  const code = result.outputFiles.find((file) => file.path.endsWith('.js'))!;
+  const map = result.outputFiles.find((file) => file.path.endsWith('.js.map'));
+  return { code, map, min: code.contents.length, gzip: gzipSync(code.contents, { level: 9 }).length };
 }
 
+export type CoreMode = 'production' | 'development';
+
+/** The core's size for one mode and where its bytes go; `modules` plus `unattributed` add up to `min`. */
+export interface CoreSize {
+  mode: CoreMode;
+  conditions: string[];
+  min: number;
+  gzip: number;
+  modules: Array<{ module: string; min: number }>;
+  unattributed: number;
+}
+
+/**
+ * rx-bearer's core as a browser bundler resolves it in `mode`: `export *
+ * from 'rx-bearer'` through the exports map with the `browser` and `mode`
+ * conditions (a package without a production/development branch resolves
+ * the same file for both), rxjs external (a peer dependency), minified,
+ * gzip level 9. The per-module rows come from this very build: esbuild
+ * follows dist's linked source maps back to src/, and the output map's
+ * mappings give each output byte its source file.
+ */
+export async function coreSize(mode: CoreMode = 'production'): Promise<CoreSize> {
+  const conditions = ['browser', mode];
+  const { code, map, min, gzip } = await bundle("export * from 'rx-bearer';", { external: ['rxjs'], conditions, sourcemap: true });
+  const perSource = bytesPerSource(code.text, JSON.parse(map!.text) as SourceMapV3);
+  const modules = [...perSource]
+    .filter((entry): entry is [string, number] => entry[0] !== null)
+    .map(([source, bytes]) => ({ module: source.replace(/^.*node_modules\//, ''), min: bytes }))
+    .sort((a, b) => b.min - a.min || a.module.localeCompare(b.module));
+  return { mode, conditions, min, gzip, modules, unattributed: perSource.get(null) ?? 0 };
+}
+
+/** The other bundles, for comparison with the core. */
 export async function sizes() {
+  const measure = async (name: string, contents: string) => {
+    const { min, gzip } = await bundle(contents);
+    return { name, min, gzip };
+  };
   return [
-    { name: 'rx-bearer core, rxjs excluded (a peer dependency)', ...(await bundle("export * from 'rx-bearer';", ['rxjs'])) },
-    { name: 'rx-bearer core with rxjs, tree-shaken', ...(await bundle("export * from 'rx-bearer';")) },
-    { name: 'rx-bearer adapter, everything included', ...(await bundle("export * from './contenders/rx-bearer.ts';")) },
-    { name: 'static token (floor)', ...(await bundle("export { staticToken } from './contenders/static-token.ts';")) },
-    { name: 'hand-written fetch wrapper', ...(await bundle("export * from './contenders/hand-written.ts';")) },
-    { name: 'axios + axios-auth-refresh', ...(await bundle("export * from './contenders/axios-auth-refresh.ts';")) },
+    await measure('rx-bearer core with rxjs, tree-shaken', "export * from 'rx-bearer';"),
+    await measure('rx-bearer adapter, everything included', "export * from './contenders/rx-bearer.ts';"),
+    await measure('static token (floor)', "export { staticToken } from './contenders/static-token.ts';"),
+    await measure('hand-written fetch wrapper', "export * from './contenders/hand-written.ts';"),
+    await measure('axios + axios-auth-refresh', "export * from './contenders/axios-auth-refresh.ts';"),
   ];
-}
-
-/** Resolves src's `./x.js` imports to `x.browser.ts` where that twin exists (as rollup's browser build does), else to `x.ts`. */
-const browserSources: Plugin = {
-  name: 'browser-sources',
-  setup(build) {
-    build.onResolve({ filter: /^\.\.?\/.*\.js$/ }, ({ path, importer }) => {
-      const twin = fileURLToPath(new URL(path.replace(/\.js$/, '.browser.ts'), `file://${importer}`));
-      return { path: existsSync(twin) ? twin : fileURLToPath(new URL(path.replace(/\.js$/, '.ts'), `file://${importer}`)) };
-    });
-  },
-};
-
-/** Where the core's bytes go: minified bytes per source module of the browser build (gzip does not split by module). */
-export async function coreBreakdown() {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('../src/index.ts', import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['browser'],
-    external: ['rxjs'],
-    plugins: [browserSources],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
-  return Object.entries(inputs)
-    .map(([file, { bytesInOutput }]) => ({ module: relative(fileURLToPath(new URL('..', import.meta.url)), file).replace(/^.*node_modules\//, ''), min: bytesInOutput }))
-    .filter((row) => row.min > 0)
-    .sort((a, b) => b.min - a.min);
 }
