@@ -4,7 +4,7 @@ import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { MAX_REDIRECTS, followsItself, learnHidesRedirects, nextHop, type Hop } from './redirects.js';
-import { requestPreparer, sendHeaders } from './request-input.js';
+import { requestPreparer, sendHeaders, type PreparedRequest } from './request-input.js';
 import type { TokenEngine } from './token-engine.js';
 
 /** Frees the connection of an answer nobody will read (a web stream, or node-fetch's Node stream). */
@@ -46,6 +46,15 @@ function untilAborted<T>(signal: AbortSignal | null | undefined, make: () => Obs
   });
 }
 
+/** One request, as the helpers carry it from send to send: plain data, so that thousands in flight hold little. */
+interface Sendable<T> extends PreparedRequest {
+  readonly read: (response: Response, url: string) => T | Promise<T>;
+  readonly accept: string | undefined;
+}
+
+/** The route a 401 verdict is kept for, e.g. 'GET https://ws.api.video/videos'. */
+const routeOf = ({ init, target }: PreparedRequest): string => `${(init.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
+
 /**
  * auth.fetch and auth.json. The credential scope decides where the token
  * goes: a request outside it is handed to fetch as it is, without starting
@@ -57,99 +66,100 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   const retryOn401 = options.refreshOn !== 'timer';
   const prepareRequest = requestPreparer(scope);
 
-  function request<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
+  /**
+   * One send of `request` with `token`, following redirects; in the 'first'
+   * phase a 401 takes the refresh path, otherwise it goes to the caller.
+   */
+  async function exchange<T>(request: Sendable<T>, token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> {
+    const { target, init: first, accept } = request;
+    const body = request.body instanceof Promise ? await request.body : request.body;
+    // Without the token the request is the caller's own: fetch follows as it would anyway.
+    const followHere = token !== null && (first.redirect ?? 'follow') === 'follow' && !followsItself(fetchImpl);
+    let hop: Hop = { target, init: first, dropped: false };
+    for (let hops = 0; ; hops++) {
+      // The first hop's answer is known (tokenGoes); a later one is asked again.
+      const allowed = token !== null && !hop.dropped && (hops === 0 || scope.allowsToken(hop.target));
+      // Object.assign, not a spread with added fields: V8 11 (Node 20) takes a slow path for
+      // `{ ...init, signal }` that cost about 2 µs per request, a third of the hot path.
+      const sent: RequestInit = Object.assign({}, hop.init, {
+        headers: sendHeaders(hop.init.headers, allowed ? token : null, token !== null, accept),
+        body: hop.init.method === 'GET' && hops > 0 ? undefined : body,
+        signal,
+        redirect: followHere ? 'manual' : hop.init.redirect,
+      });
+      let response = await fetchImpl(hop.target.href, sent);
+      if (followHere && response.type === 'opaqueredirect') response = await followedByFetch(hop, sent);
+      const next = followHere ? nextHop(response, hop, scope) : undefined;
+      if (next) {
+        if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.target.href, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
+        await discardBody(response);
+        hop = next;
+        continue;
+      }
+      // A 401 from where the token did not go says nothing about the token.
+      // After a redirect the fetch followed itself (a browser), where the token went is unknown: not an answer to it.
+      const carried = allowed && !response.redirected;
+      if (response.status === 401 && carried) {
+        // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
+        if (phase === 'resend') engine.refused(routeOf(request), token);
+        if (phase === 'first') {
+          await discardBody(response);
+          throw UNAUTHORIZED;
+        }
+      }
+      return request.read(response, hop.target.href);
+    }
+  }
+
+  /**
+   * This fetch hides redirects (a browser): from now on it follows them
+   * itself, dropping the token across origins. A safe method is sent
+   * again that way; any other might repeat its effect, so it fails.
+   */
+  function followedByFetch(hop: Hop, sent: RequestInit): Promise<Response> {
+    learnHidesRedirects(fetchImpl);
+    if (!safeMethods.has((hop.init.method ?? 'GET').toUpperCase())) {
+      throw new NetworkError(hop.target.href, { cause: new Error('the server redirected this request, and this fetch hides redirects; it follows them from the next request on') });
+    }
+    return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
+  }
+
+  /** `request` sent with `token` as a cold Observable, for the chains that wait or resend. */
+  const sender = <T>(request: Sendable<T>) => (token: string | null, phase: SendPhase) =>
+    fetchObservable(request.target.href, request.init.signal, (signal) => exchange(request, token, phase, signal));
+
+  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
     // One Observable per request, holding the engine while under way (engine.bound's bookkeeping, without a second layer).
     return new Observable<T>((subscriber) => {
       if (!engine.hold(subscriber)) return undefined;
-      const { target, init: first, body: pendingBody, resendable } = prepareRequest(input, init);
-      const follows = (first.redirect ?? 'follow') === 'follow';
-      const tokenGoes = scope.allowsToken(target);
-      // Only needed when a 401 comes (or once one has): not built on the way there.
-      const route = () => `${(first.method ?? 'GET').toUpperCase()} ${target.origin}${target.pathname}`;
-
-      /**
-       * One send with `token`, following redirects; in the 'first' phase a
-       * 401 takes the refresh path, otherwise it goes to the caller.
-       */
-      const exchange = async (token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> => {
-        const body = pendingBody instanceof Promise ? await pendingBody : pendingBody;
-        // Without the token the request is the caller's own: fetch follows as it would anyway.
-        const followHere = token !== null && follows && !followsItself(fetchImpl);
-        let hop: Hop = { target, init: first, dropped: false };
-        for (let hops = 0; ; hops++) {
-          // The first hop's answer is known (tokenGoes); a later one is asked again.
-          const allowed = token !== null && !hop.dropped && (hops === 0 || scope.allowsToken(hop.target));
-          // A hop that became a GET (a 303) sends no body.
-          // Object.assign, not a spread with added fields: V8 11 (Node 20) takes a slow path for
-          // `{ ...init, signal }` that cost about 2 µs per request, a third of the hot path.
-          const sent: RequestInit = Object.assign({}, hop.init, {
-            headers: sendHeaders(hop.init.headers, allowed ? token : null, token !== null, accept),
-            body: hop.init.method === 'GET' && hops > 0 ? undefined : body,
-            signal,
-            redirect: followHere ? 'manual' : hop.init.redirect,
-          });
-          let response = await fetchImpl(hop.target.href, sent);
-          if (followHere && response.type === 'opaqueredirect') response = await followedByFetch(hop, sent);
-          const next = followHere ? nextHop(response, hop, scope) : undefined;
-          if (next) {
-            if (hops >= MAX_REDIRECTS) throw new NetworkError(hop.target.href, { cause: new Error(`more than ${MAX_REDIRECTS} redirects`) });
-            await discardBody(response);
-            hop = next;
-            continue;
-          }
-          // A 401 from where the token did not go says nothing about the token.
-          // After a redirect the fetch followed itself (a browser), where the token went is unknown: not an answer to it.
-          const carried = allowed && !response.redirected;
-          if (response.status === 401 && carried) {
-            // A token fresh from a refresh refused too: this route refuses the token, not a stale one.
-            if (phase === 'resend') engine.refused(route(), token);
-            if (phase === 'first') {
-              await discardBody(response);
-              throw UNAUTHORIZED;
-            }
-          }
-          return read(response, hop.target.href);
-        }
-      };
-
-      /**
-       * This fetch hides redirects (a browser): from now on it follows them
-       * itself, dropping the token across origins. A safe method is sent
-       * again that way; any other might repeat its effect, so it fails.
-       */
-      const followedByFetch = (hop: Hop, sent: RequestInit): Promise<Response> => {
-        learnHidesRedirects(fetchImpl);
-        if (!safeMethods.has((hop.init.method ?? 'GET').toUpperCase())) {
-          throw new NetworkError(hop.target.href, { cause: new Error('the server redirected this request, and this fetch hides redirects; it follows them from the next request on') });
-        }
-        return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
-      };
-
-      const send = (token: string | null, phase: SendPhase) => fetchObservable(target.href, first.signal, (signal) => exchange(token, phase, signal));
-      if (!tokenGoes) return send(null, 'only').subscribe(subscriber);
-      const retry = retryOn401 && resendable;
+      const prepared = prepareRequest(input, init);
+      const request: Sendable<T> = Object.assign(prepared, { read, accept });
+      const callerSignal = request.init.signal;
+      if (!scope.allowsToken(request.target)) return sender(request)(null, 'only').subscribe(subscriber);
+      const retry = retryOn401 && request.resendable;
+      const route = () => routeOf(request);
       const token = engine.tokenAtHand();
       if (token !== null && retry && !engine.refuses(route, token)) {
         // The fast lane, every request's while a token is valid: one exchange on this subscriber;
         // the renew-and-resend chain is built only if a 401 comes.
         return startExchange(
-          target.href, first.signal, (signal) => exchange(token, 'first', signal),
+          request.target.href, callerSignal, (signal) => exchange(request, token, 'first', signal),
           (value) => (subscriber.next(value), subscriber.complete()),
           (error) => {
             if (!isUnauthorizedAnswer(error)) return subscriber.error(error);
             // Waiting for the renewed token, the caller's signal is honoured as on the way in.
-            subscriber.add(untilAborted(first.signal, () => resendRenewed(engine, send, isUnauthorizedAnswer, token, route)).subscribe(subscriber));
+            subscriber.add(untilAborted(callerSignal, () => resendRenewed(engine, sender(request), isUnauthorizedAnswer, token, route)).subscribe(subscriber));
           },
         );
       }
       // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
-      return untilAborted(first.signal, () => authorizeWith(engine, send, isUnauthorizedAnswer, retry, route)).subscribe(subscriber);
+      return untilAborted(callerSignal, () => authorizeWith(engine, sender(request), isUnauthorizedAnswer, retry, route)).subscribe(subscriber);
     });
   }
 
   return {
-    fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => request(input, init, (response) => response),
+    fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => requestOf(input, init, (response) => response),
     json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> =>
-      request(input, init, (response, url) => readJson<T>(response, url), 'application/json'),
+      requestOf(input, init, (response, url) => readJson<T>(response, url), 'application/json'),
   };
 }

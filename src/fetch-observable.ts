@@ -25,9 +25,12 @@ export function startExchange<T>(
   failed: (error: unknown) => void,
 ): () => void {
   const controller = new AbortController();
-  const forwardAbort = () => controller.abort(callerSignal?.reason);
-  if (callerSignal?.aborted) forwardAbort();
-  else callerSignal?.addEventListener('abort', forwardAbort, { once: true });
+  let forwardAbort: (() => void) | undefined;
+  if (callerSignal) {
+    forwardAbort = () => controller.abort(callerSignal.reason);
+    if (callerSignal.aborted) forwardAbort();
+    else callerSignal.addEventListener('abort', forwardAbort, { once: true });
+  }
   let settled = false;
 
   // Started in a microtask: a synchronous unsubscribe (take(0), a switchMap
@@ -48,7 +51,7 @@ export function startExchange<T>(
     );
 
   return () => {
-    callerSignal?.removeEventListener('abort', forwardAbort);
+    if (forwardAbort) callerSignal?.removeEventListener('abort', forwardAbort);
     if (!settled) controller.abort();
   };
 }
