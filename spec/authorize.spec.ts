@@ -1,6 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { createBearerAuth, HttpError, type BearerAuthOptions } from '../src/index.js';
 import { createMarbleTransport } from '../src/testing/marbles.js';
 import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
@@ -35,6 +35,33 @@ describe('authorize: the 401 path (virtual time)', () => {
       scheduler.schedule(() => {
         expect(transport.refreshTokens).toEqual(['refresh-1']);
         expect(sent.filter((token) => token === 'access-2').length).toBe(20);
+        auth.dispose();
+      }, 50);
+    });
+  });
+
+  it('requests queued behind a login share its answer, and one made while a failure is delivered waits for the next login', () => {
+    scheduler.run(({ cold, expectObservable }) => {
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('--#', undefined, new HttpError({ status: 401, url: 'http://auth.test' }));
+      transport.answerLogin('---(t|)', t(1));
+      const auth = make(transport);
+      const api = (token: string) => cold('-(x|)', { x: token });
+      const late: string[] = [];
+      // Three requests wait for the first login; a fourth, told it failed, asks again at once, while the failure is still being delivered.
+      for (let i = 0; i < 3; i++) {
+        expectObservable(auth.authorize(api)).toBe('--#', undefined, jasmine.objectContaining({ reason: 'rejected' }));
+      }
+      auth.authorize(api).subscribe({
+        error: () =>
+          auth.authorize(api).subscribe({
+            next: (token) => late.push(`${scheduler.now()}: ${token}`),
+            error: (error: unknown) => late.push(`${scheduler.now()}: ${String(error)}`),
+          }),
+      });
+      scheduler.schedule(() => expect(late).toEqual(['6: access-1']), 10); // login at 2, answered at 5, the API at 6
+      scheduler.schedule(() => {
+        expect(transport.calls.login).toBe(2);
         auth.dispose();
       }, 50);
     });

@@ -1,6 +1,6 @@
 import {
   BehaviorSubject, EMPTY, Observable, Subscription, type Subscriber, distinctUntilChanged,
-  filter, map, merge, of, switchMap, take, tap, throwError, throwIfEmpty,
+  filter, map, merge, of, share, switchMap, take, tap, throwError, throwIfEmpty,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
 import { toPublicState, sameState, type AuthState, type EngineState } from './auth-state.js';
@@ -232,7 +232,24 @@ export function createTokenEngine(options: ResolvedOptions) {
     const limited = rateLimited();
     if (limited) return throwError(() => limited);
     demand();
-    return waitFor(before, () => true).pipe(switchMap((fresh) => use(fresh)));
+    return awaitToken(before).pipe(switchMap((fresh) => use(fresh)));
+  };
+
+  /**
+   * The token the cycle under way will bring (or its error), shared by every
+   * request that waits for it: one subscription to the state however many
+   * wait, so that thousands of requests queued behind a login hold little.
+   * Forgotten as it answers: a request made while the answer is delivered
+   * waits for the next cycle rather than joining a finished one.
+   */
+  let nextToken: Observable<string> | null = null;
+  const awaitToken = (before: EngineState): Observable<string> => {
+    if (nextToken) return nextToken;
+    const forget = () => {
+      if (nextToken === shared) nextToken = null;
+    };
+    const shared: Observable<string> = waitFor(before, () => true).pipe(tap({ next: forget, error: forget, finalize: forget }), share());
+    return (nextToken = shared);
   };
 
   /**
