@@ -32,23 +32,29 @@ export function startExchange<T>(
     else callerSignal.addEventListener('abort', forwardAbort, { once: true });
   }
   let settled = false;
+  const fail = (error: unknown) => {
+    settled = true;
+    if (callerSignal?.aborted) failed(callerSignal.reason);
+    else if (isRxBearerError(error) || error === UNAUTHORIZED) failed(error);
+    else failed(new NetworkError(url, { cause: error }));
+  };
 
   // Started in a microtask: a synchronous unsubscribe (take(0), a switchMap
   // moving on at once) then sends nothing, where a fetch already called may have.
-  Promise.resolve(controller.signal)
-    .then((signal) => (signal.aborted ? Promise.reject(signal.reason) : exchange(signal)))
-    .then(
-      (value) => {
-        settled = true;
-        done(value);
-      },
-      (error: unknown) => {
-        settled = true;
-        if (callerSignal?.aborted) failed(callerSignal.reason);
-        else if (isRxBearerError(error) || error === UNAUTHORIZED) failed(error);
-        else failed(new NetworkError(url, { cause: error }));
-      },
-    );
+  queueMicrotask(() => {
+    const { signal } = controller;
+    if (signal.aborted) return fail(signal.reason);
+    let answer: Promise<T>;
+    try {
+      answer = exchange(signal);
+    } catch (error) {
+      return fail(error); // an exchange that throws before its first await
+    }
+    answer.then((value) => {
+      settled = true;
+      done(value);
+    }, fail);
+  });
 
   return () => {
     if (forwardAbort) callerSignal?.removeEventListener('abort', forwardAbort);
