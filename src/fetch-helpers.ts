@@ -1,5 +1,5 @@
-import { Observable } from 'rxjs';
-import { authorizeWith, resendRenewed, type SendPhase } from './authorize.js';
+import { Observable, type Subscriber } from 'rxjs';
+import { resendRenewed, type SendPhase } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
@@ -65,6 +65,16 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   const { scope, fetch: fetchImpl } = options;
   const retryOn401 = options.refreshOn !== 'timer';
   const prepareRequest = requestPreparer(scope);
+  /**
+   * `Bearer <token>`, one string for every request of one token: a JWT is
+   * hundreds of bytes, and each request in flight would hold its own copy.
+   * Kept by this client only, and gone with it.
+   */
+  let lastBearer = { token: '', header: '' };
+  const bearer = (token: string): string => {
+    if (lastBearer.token !== token) lastBearer = { token, header: `Bearer ${token}` };
+    return lastBearer.header;
+  };
 
   /**
    * One send of `request` with `token`, following redirects; in the 'first'
@@ -82,7 +92,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       // Object.assign, not a spread with added fields: V8 11 (Node 20) takes a slow path for
       // `{ ...init, signal }` that cost about 2 µs per request, a third of the hot path.
       const sent: RequestInit = Object.assign({}, hop.init, {
-        headers: sendHeaders(hop.init.headers, allowed ? token : null, token !== null, accept),
+        headers: sendHeaders(hop.init.headers, allowed ? bearer(token) : null, token !== null, accept),
         body: hop.init.method === 'GET' && hops > 0 ? undefined : body,
         signal,
         redirect: followHere ? 'manual' : hop.init.redirect,
@@ -124,6 +134,27 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
     return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
   }
 
+  /**
+   * One exchange of `request` with `token`, on the caller's subscriber. While
+   * a 401 may take the refresh path, the renew-and-resend chain is built only
+   * if one comes. Module-level rather than a closure per request: thousands
+   * may be in flight, and each would keep its own copy.
+   */
+  function attempt<T>(request: Sendable<T>, subscriber: Subscriber<T>, token: string) {
+    const callerSignal = request.init.signal;
+    const route = () => routeOf(request);
+    const phase: SendPhase = retryOn401 && request.resendable && !engine.refuses(route, token) ? 'first' : 'only';
+    return startExchange(
+      request.target.href, callerSignal, (signal) => exchange(request, token, phase, signal),
+      (value) => (subscriber.next(value), subscriber.complete()),
+      (error) => {
+        if (!isUnauthorizedAnswer(error)) return subscriber.error(error);
+        // Waiting for the renewed token, the caller's signal is honoured as on the way in.
+        subscriber.add(untilAborted(callerSignal, () => resendRenewed(engine, sender(request), isUnauthorizedAnswer, token, route)).subscribe(subscriber));
+      },
+    );
+  }
+
   /** `request` sent with `token` as a cold Observable, for the chains that wait or resend. */
   const sender = <T>(request: Sendable<T>) => (token: string | null, phase: SendPhase) =>
     fetchObservable(request.target.href, request.init.signal, (signal) => exchange(request, token, phase, signal));
@@ -136,24 +167,15 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
       const request: Sendable<T> = Object.assign(prepared, { read, accept });
       const callerSignal = request.init.signal;
       if (!scope.allowsToken(request.target)) return sender(request)(null, 'only').subscribe(subscriber);
-      const retry = retryOn401 && request.resendable;
-      const route = () => routeOf(request);
+      // The fast lane, every request's while a token is valid.
       const token = engine.tokenAtHand();
-      if (token !== null && retry && !engine.refuses(route, token)) {
-        // The fast lane, every request's while a token is valid: one exchange on this subscriber;
-        // the renew-and-resend chain is built only if a 401 comes.
-        return startExchange(
-          request.target.href, callerSignal, (signal) => exchange(request, token, 'first', signal),
-          (value) => (subscriber.next(value), subscriber.complete()),
-          (error) => {
-            if (!isUnauthorizedAnswer(error)) return subscriber.error(error);
-            // Waiting for the renewed token, the caller's signal is honoured as on the way in.
-            subscriber.add(untilAborted(callerSignal, () => resendRenewed(engine, sender(request), isUnauthorizedAnswer, token, route)).subscribe(subscriber));
-          },
-        );
-      }
-      // The caller's signal is honoured while the request waits for a token too; an aborted one starts nothing.
-      return untilAborted(callerSignal, () => authorizeWith(engine, sender(request), isUnauthorizedAnswer, retry, route)).subscribe(subscriber);
+      if (token !== null) return attempt(request, subscriber, token);
+      // Otherwise the wait for the next token, shared with every request that waits; the caller's
+      // signal is honoured meanwhile, and an aborted one starts nothing.
+      return untilAborted(callerSignal, engine.nextToken).subscribe({
+        next: (fresh) => subscriber.add(attempt(request, subscriber, fresh)),
+        error: (error: unknown) => subscriber.error(error),
+      });
     });
   }
 

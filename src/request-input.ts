@@ -80,19 +80,19 @@ export function requestPreparer(scope: CredentialScope) {
 
 /**
  * The headers of one send: the caller's, `accept` unless they name one, and
- * the token; where the token may not go (`strip`), no Authorization at all.
+ * `authorization` (the header's value); where the token may not go (`strip`),
+ * no Authorization at all.
  * A plain object when the caller gave none, the usual case: a Headers holds
  * about four times the memory, and fetch builds its own from either.
  */
-export function sendHeaders(given: HeadersInit | undefined, token: string | null, strip: boolean, accept: string | undefined): HeadersInit {
+export function sendHeaders(given: HeadersInit | undefined, authorization: string | null, strip: boolean, accept: string | undefined): HeadersInit {
   if (given === undefined) {
-    if (token === null) return accept ? { accept } : {};
-    const authorization = `Bearer ${token}`;
+    if (authorization === null) return accept ? { accept } : {};
     return accept ? { accept, authorization } : { authorization };
   }
   const headers = new Headers(given);
   if (accept && !headers.has('accept')) headers.set('accept', accept);
-  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  if (authorization !== null) headers.set('authorization', authorization);
   else if (strip) headers.delete('authorization');
   return headers;
 }

@@ -227,12 +227,20 @@ export function createTokenEngine(options: ResolvedOptions) {
    */
   const withToken = <T>(use: (token: string) => Observable<T>): Observable<T> => {
     const token = tokenAtHand();
-    if (token !== null) return use(token);
+    return token !== null ? use(token) : nextToken().pipe(switchMap((fresh) => use(fresh)));
+  };
+
+  /**
+   * For a request that has no token at hand (tokenAtHand() gave null): the
+   * token of the cycle this starts or joins, or its error; the AuthError of a
+   * Retry-After still running at once.
+   */
+  const nextToken = (): Observable<string> => {
     const before = state.value;
     const limited = rateLimited();
     if (limited) return throwError(() => limited);
     demand();
-    return awaitToken(before).pipe(switchMap((fresh) => use(fresh)));
+    return awaitToken(before);
   };
 
   /**
@@ -242,14 +250,14 @@ export function createTokenEngine(options: ResolvedOptions) {
    * Forgotten as it answers: a request made while the answer is delivered
    * waits for the next cycle rather than joining a finished one.
    */
-  let nextToken: Observable<string> | null = null;
+  let awaited: Observable<string> | null = null;
   const awaitToken = (before: EngineState): Observable<string> => {
-    if (nextToken) return nextToken;
+    if (awaited) return awaited;
     const forget = () => {
-      if (nextToken === shared) nextToken = null;
+      if (awaited === shared) awaited = null;
     };
     const shared: Observable<string> = waitFor(before, () => true).pipe(tap({ next: forget, error: forget, finalize: forget }), share());
-    return (nextToken = shared);
+    return (awaited = shared);
   };
 
   /**
@@ -293,6 +301,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     },
     withToken,
     tokenAtHand,
+    nextToken,
     bound,
     hold,
     renew,
