@@ -34,6 +34,23 @@ describe('lifetime and politeness (virtual time)', () => {
     });
   });
 
+  it('keeps no timer running for a request outside the scope: it carries no token', () => {
+    scheduler.run(({ cold }) => {
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', t(1));
+      const fetch: typeof globalThis.fetch = () => new Promise<Response>(() => {}); // never answers (and is called after this virtual run)
+      const auth = make(transport, { fetch });
+      const subscription = auth.token$.subscribe();
+      scheduler.schedule(() => subscription.unsubscribe(), 5);
+      // A request to another origin, under way for ten minutes of 10 s tokens: no refresh on its account.
+      scheduler.schedule(() => auth.fetch('https://cdn.example.com/a.json').subscribe({ error: () => {} }), 6); // dispose() ends it
+      scheduler.schedule(() => {
+        expect(transport.refreshTokens).toEqual([]);
+        auth.dispose();
+      }, 600_000);
+    });
+  });
+
   it('sends no auth call after a failed request when nobody is left (no background loop)', () => {
     scheduler.run(({ cold }) => {
       const transport = createMarbleTransport({ cold }, { strict: true });

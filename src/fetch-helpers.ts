@@ -162,11 +162,13 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   function requestOf<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
     // One Observable per request, holding the engine while under way (engine.bound's bookkeeping, without a second layer).
     return new Observable<T>((subscriber) => {
-      if (!engine.hold(subscriber)) return undefined;
       const prepared = prepareRequest(input, init);
       const request: Sendable<T> = Object.assign(prepared, { read, accept });
       const callerSignal = request.init.signal;
-      if (!scope.allowsToken(request.target)) return sender(request)(null, 'only').subscribe(subscriber);
+      // A request outside the scope carries no token: it ends with dispose() but keeps no timer running.
+      const tokenGoes = scope.allowsToken(request.target);
+      if (!engine.hold(subscriber, tokenGoes)) return undefined;
+      if (!tokenGoes) return sender(request)(null, 'only').subscribe(subscriber);
       // The fast lane, every request's while a token is valid.
       const token = engine.tokenAtHand();
       if (token !== null) return attempt(request, subscriber, token);

@@ -188,17 +188,21 @@ export function createTokenEngine(options: ResolvedOptions) {
       if (hold(subscriber)) subscriber.add(make().subscribe(subscriber));
     });
 
-  /** bound's bookkeeping, for a caller that makes its own Observable: false (and `subscriber` failed) after dispose(). */
-  const hold = (subscriber: Subscriber<never>): boolean => {
+  /**
+   * bound's bookkeeping, for a caller that makes its own Observable: false
+   * (and `subscriber` failed) after dispose(). A request that carries no
+   * token (`wants` false) still ends with dispose(), but keeps no timer running.
+   */
+  const hold = (subscriber: Subscriber<never>, wants = true): boolean => {
     if (disposed) {
       subscriber.error(new DisposedError());
       return false;
     }
     underWay.add(subscriber);
-    acquire();
+    if (wants) acquire();
     subscriber.add(() => {
       underWay.delete(subscriber);
-      release();
+      if (wants) release();
     });
     return true;
   };
