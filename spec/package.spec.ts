@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
@@ -65,6 +65,18 @@ describe('the built package', () => {
       expect(await readFile(file, 'utf8')).not.toMatch(/from '@angular|require\('@angular/);
     }
     expect(await readFile('dist/angular.mjs', 'utf8')).toMatch(/from 'rx-bearer'/); // one shared core, not a copy
+  });
+
+  it('ships no chunk that nothing loads: the build starts from an empty dist/', async () => {
+    const chunks = (await readdir('dist/chunks')).filter((file) => !file.endsWith('.map'));
+    const files = await Promise.all((await readdir('dist')).filter((file) => /\.(mjs|cjs|d\.mts|d\.cts)$/.test(file)).map((file) => readFile(`dist/${file}`, 'utf8')));
+    const chunkTexts = await Promise.all(chunks.map((chunk) => readFile(`dist/chunks/${chunk}`, 'utf8')));
+    for (const [i, chunk] of chunks.entries()) {
+      // Another file names it (a chunk names itself in its sourceMappingURL comment, so not itself).
+      const loaders = [...files, ...chunkTexts.filter((_, j) => j !== i)];
+      expect(loaders.some((text) => text.includes(chunk.replace(/\.d\.[mc]ts$/, '').replace(/\.[mc]js$/, ''))))
+        .withContext(`dist/chunks/${chunk} is loaded by some file`).toBeTrue();
+    }
   });
 
   it('passes publint and attw --pack (types resolve for ESM, CJS and bundlers)', async () => {
