@@ -21,8 +21,9 @@ async function discardBody(response: Response): Promise<void> {
   }
 }
 
-async function readJson<T>(response: Response, url: string): Promise<T> {
-  if (!response.ok) throw toHttpError(response, url, await readBody(response));
+/** The body as JSON; a non-2xx answer is an HttpError, with `token` redacted if the server echoes it. */
+async function readJson<T>(response: Response, url: string, token: string | undefined): Promise<T> {
+  if (!response.ok) throw toHttpError(response, url, await readBody(response, token), token);
   const text = await response.text();
   if (text === '') return undefined as T;
   try {
@@ -48,7 +49,8 @@ function untilAborted<T>(signal: AbortSignal | null | undefined, make: () => Obs
 
 /** One request, as the helpers carry it from send to send: plain data, so that thousands in flight hold little. */
 interface Sendable<T> extends PreparedRequest {
-  readonly read: (response: Response, url: string) => T | Promise<T>;
+  /** Hands the answer to the caller; `token` is the one it was sent with, if any. */
+  readonly read: (response: Response, url: string, token: string | undefined) => T | Promise<T>;
   readonly accept: string | undefined;
 }
 
@@ -117,7 +119,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
           throw UNAUTHORIZED;
         }
       }
-      return request.read(response, hop.target.href);
+      return request.read(response, hop.target.href, allowed ? token : undefined);
     }
   }
 
@@ -159,7 +161,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   const sender = <T>(request: Sendable<T>) => (token: string | null, phase: SendPhase) =>
     fetchObservable(request.target.href, request.init.signal, (signal) => exchange(request, token, phase, signal));
 
-  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: (response: Response, url: string) => T | Promise<T>, accept?: string): Observable<T> {
+  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: Sendable<T>['read'], accept?: string): Observable<T> {
     // One Observable per request, holding the engine while under way (engine.bound's bookkeeping, without a second layer).
     return new Observable<T>((subscriber) => {
       const prepared = prepareRequest(input, init);
@@ -184,6 +186,6 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   return {
     fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => requestOf(input, init, (response) => response),
     json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> =>
-      requestOf(input, init, (response, url) => readJson<T>(response, url), 'application/json'),
+      requestOf(input, init, (response, url, token) => readJson<T>(response, url, token), 'application/json'),
   };
 }

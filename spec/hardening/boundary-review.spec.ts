@@ -193,6 +193,22 @@ describe('credential boundary, attacked from outside (a review\'s findings, fixe
     });
   });
 
+  describe('LOW: the bearer token echoed by an API', () => {
+    it("an API that echoes the bearer token in a 403's body and headers does not put it in auth.json's HttpError", async () => {
+      api.mount('/echo', (req, res) => {
+        res.writeHead(403, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization) });
+        res.end(JSON.stringify({ title: 'Forbidden', sent: req.headers.authorization }));
+      });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      const error = await firstValueFrom(auth.json('/echo')).catch((caught: unknown) => caught);
+      const token = auth.token!;
+      expect(token).toEqual(jasmine.any(String));
+      expect(error).toEqual(jasmine.objectContaining({ status: 403 }));
+      expect(inspect(error, { depth: Infinity, showHidden: true }).includes(token)).withContext('token in the printed HttpError').toBeFalse();
+      expect(JSON.stringify(error)).not.toContain(token);
+    });
+  });
+
   /**
    * LOW. baseUrl with `user:password@` is refused without echoing it, but a
    * request URL with userinfo (not in scope, so sent as is) fails in fetch
