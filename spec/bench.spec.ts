@@ -48,8 +48,10 @@ describe('benchmark figures that must not regress', () => {
     // message longer than 20 characters from that build leaves 6,643 B: a development/production split of messages
     // cannot reach 4,500 B on its own. 9,579 B once a request in flight held under 2 KB (one per-client attempt
     // function, the shared wait taken directly, one 'Bearer …' string per token): the fast lane as a whole cost
-    // about 600 B against 8,975 B, for half the time and memory per request. Issue #16 owns bringing it down.
-    expect(core.gzip).toBeLessThanOrEqual(9600);
+    // about 600 B against 8,975 B, for half the time and memory per request. 9,661 B with the outside review's fixes
+    // (the bearer token redacted from auth.json's HttpError; a Request's body read ends with the signal).
+    // Issue #16 owns bringing it down.
+    expect(core.gzip).toBeLessThanOrEqual(9700);
   }, 30_000);
 
   it("S6 size: the per-file rows come from the headline's own build and add up to its minified bytes", async () => {

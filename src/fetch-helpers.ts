@@ -35,6 +35,16 @@ async function readJson<T>(response: Response, url: string, token: string | unde
 
 const safeMethods = new Set(['GET', 'HEAD']);
 
+/** `promise`'s outcome, or the signal's reason as soon as it aborts: a Request body that never ends does not hold a request. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
+
 /** `make()`'s Observable, failing with the signal's reason as soon as it aborts (as fetch does); already aborted: never made. */
 function untilAborted<T>(signal: AbortSignal | null | undefined, make: () => Observable<T>): Observable<T> {
   if (!signal) return make();
@@ -84,7 +94,8 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
    */
   async function exchange<T>(request: Sendable<T>, token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> {
     const { target, init: first, accept } = request;
-    const body = request.body instanceof Promise ? await request.body : request.body;
+    // A Request's body is read whole first (to be sendable again); the wait ends with the signal too.
+    const body = request.body instanceof Promise ? await unlessAborted(request.body, signal) : request.body;
     // Without the token the request is the caller's own: fetch follows as it would anyway.
     const followHere = token !== null && (first.redirect ?? 'follow') === 'follow' && !followsItself(fetchImpl);
     let hop: Hop = { target, init: first, dropped: false };

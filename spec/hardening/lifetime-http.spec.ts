@@ -81,6 +81,16 @@ describe('lifetime and politeness over HTTP', () => {
     expect(server.counts['GET /videos']).toBeUndefined();
   });
 
+  it("honours the caller's signal while a Request's streaming body is still being read", async () => {
+    auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
+    const controller = new AbortController();
+    const endless = new ReadableStream({ pull: () => new Promise<void>(() => {}) });
+    const request = new Request(`${server.url}/videos`, { method: 'POST', body: endless, duplex: 'half', signal: controller.signal } as RequestInit);
+    const sent = firstValueFrom(auth.fetch(request));
+    setTimeout(() => controller.abort(new Error('the caller gave up')), 50);
+    await expectAsync(sent).toBeRejectedWithError('the caller gave up');
+  });
+
   it("honours the caller's signal during the resend after a 401", async () => {
     auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url });
     await firstValueFrom(auth.json('/videos'));
