@@ -37,7 +37,7 @@ export interface CredentialScope {
   resolve(url: string | URL, base?: string | null): Target | null;
   /** Whether a request to `url` may carry the bearer token: http(s), an origin in scope, not an auth route. Unparseable: no. */
   allowsToken(url: string | URL | Target, base?: string | null): boolean;
-  /** Whether `url` is one of baseUrl's auth routes (also spelled with a trailing slash, another case or %-escapes). */
+  /** Whether `url` is one of baseUrl's auth routes (also spelled with a trailing slash, dot or space, another case or %-escapes). */
   isAuthRoute(url: string | URL | Target): boolean;
   /** Whether a redirect from `from` to `to` keeps credentials (Authorization, Cookie, Proxy-Authorization): only within one origin. */
   keepsCredentials(from: Target, to: Target): boolean;
@@ -82,8 +82,9 @@ function canonicalPath(pathname: string): string {
   } catch {
     /* a malformed escape: compare it as it is */
   }
-  // Servers merge repeated slashes (nginx) and strip ';' path parameters (servlets): so does the comparison.
-  return path.toLowerCase().replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  // Servers merge repeated slashes (nginx), strip ';' path parameters (servlets) and trailing dots,
+  // spaces or NULs of a segment (IIS, some proxies): so does the comparison.
+  return path.toLowerCase().replace(/;[^/]*/g, '').replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** Where a relative URL of a page resolves: the document's base URI, else the location; none outside a page. */

@@ -63,6 +63,10 @@ const table: Array<[url: string, getsToken: boolean, why: string]> = [
   ['/auth/x/../refresh', false, 'refresh route, dot segments'],
   ['/auth/refresh?x=1', false, 'refresh route with a query'],
   ['/auth/api-key#x', false, 'login route with a fragment'],
+  ['/auth/refresh.', false, 'refresh route, trailing dot (IIS strips it)'],
+  ['/auth/refresh%20', false, 'refresh route, trailing %-escaped space'],
+  ['/auth/refresh%00', false, 'refresh route, trailing %-escaped NUL'],
+  ['/auth/refresh%20/', false, 'refresh route, trailing space and slash'],
   ['/auth/refreshments', true, 'only the routes themselves'],
   [`${CDN}/auth/refresh`, true, "another origin's path is not baseUrl's auth route"],
 ];
