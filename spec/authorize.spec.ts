@@ -43,14 +43,14 @@ describe('authorize: the 401 path (virtual time)', () => {
   it('requests queued behind a login share its answer, and one made while a failure is delivered waits for the next login', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const transport = createMarbleTransport({ cold }, { strict: true });
-      transport.answerLogin('--#', undefined, new HttpError({ status: 401, url: 'http://auth.test' }));
+      transport.answerLogin('--#', undefined, new HttpError({ status: 503, url: 'http://auth.test' }));
       transport.answerLogin('---(t|)', t(1));
-      const auth = make(transport);
+      const auth = make(transport, { retry: { maxAttempts: 1 } });
       const api = (token: string) => cold('-(x|)', { x: token });
       const late: string[] = [];
       // Three requests wait for the first login; a fourth, told it failed, asks again at once, while the failure is still being delivered.
       for (let i = 0; i < 3; i++) {
-        expectObservable(auth.authorize(api)).toBe('--#', undefined, jasmine.objectContaining({ reason: 'rejected' }));
+        expectObservable(auth.authorize(api)).toBe('--#', undefined, jasmine.objectContaining({ reason: 'unavailable' }));
       }
       auth.authorize(api).subscribe({
         error: () =>

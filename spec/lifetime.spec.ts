@@ -81,6 +81,30 @@ describe('lifetime and politeness (virtual time)', () => {
     });
   });
 
+  it('asks again with a rejected key at most once a second, however many requests come one after another', () => {
+    scheduler.run(({ cold }) => {
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(401));
+      transport.answerLogin('-#', undefined, http(401));
+      transport.answerLogin('-(t|)', t(1)); // the key was fixed on the server meanwhile
+      const auth = make(transport);
+      const seen: string[] = [];
+      const request = () =>
+        auth.authorize((token) => of(token)).subscribe({
+          next: (token) => seen.push(`${scheduler.now()}: ${token}`),
+          error: (error: AuthError) => seen.push(`${scheduler.now()}: ${error.reason}`),
+        });
+      // One request every 10 ms for two and a half seconds.
+      for (let at = 0; at <= 2500; at += 10) scheduler.schedule(request, at);
+      scheduler.schedule(() => {
+        expect(transport.calls.login).toBe(3); // at 0, after 1 s, after 2 s: not 250
+        expect(seen.filter((line) => line.endsWith('rejected')).length).toBe(200); // 0 to 1,990 ms, each told at once (or by its login)
+        expect(seen.filter((line) => line.endsWith('access-1'))[0]).toBe('2001: access-1'); // the request at 2,000 ms logged in
+        auth.dispose();
+      }, 3000);
+    });
+  });
+
   it('does not retry a rejected key by itself, even long after retry.maxDelay, while someone listens', () => {
     scheduler.run(({ cold }) => {
       const transport = createMarbleTransport({ cold }, { strict: true });

@@ -243,6 +243,10 @@ export function createTokenEngine(options: ResolvedOptions) {
     const before = state.value;
     const limited = rateLimited();
     if (limited) return throwError(() => limited);
+    // A key (or token endpoint) that refused us is asked again at most once a second, however many
+    // requests come one after another: the answer is not going to change faster, and a storm would.
+    const { status, error } = before;
+    if (status === 'error' && error?.reason === 'rejected' && scheduler.now() < lastCycle + MIN_CYCLE_INTERVAL) return throwError(() => error);
     demand();
     return awaitToken(before);
   };

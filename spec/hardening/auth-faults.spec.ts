@@ -108,13 +108,17 @@ describe('auth server faults (over HTTP)', () => {
     expect(await eventually(() => server.aborted === 1)).toBeTrue();
   });
 
-  it('does not retry a rejected API key, and tries again on the next request', async () => {
+  it('does not retry a rejected API key; a request within a second is told at once, and the next one after it tries again', async () => {
     server.rejectApiKey();
     make();
     await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rejected', status: 401 }));
     expect(server.counts['POST /auth/api-key']).toBe(1);
     server.rejectApiKey(false);
+    await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rejected' }));
+    expect(server.counts['POST /auth/api-key']).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await expectAsync(list()).toBeResolved();
+    expect(server.counts['POST /auth/api-key']).toBe(2);
   });
 
   it('reports an unreachable server (connection refused) as unavailable', async () => {
