@@ -39,13 +39,17 @@ export function authorizeWith<T>(
   route?: Route,
 ): Observable<T> {
   const attempt = (token: string): Observable<T> => {
-    if (!retryOn401 || engine.refuses(route, token)) return send(token, 'only');
+    if (firstSend(engine, retryOn401, token, route) === 'only') return send(token, 'only');
     return send(token, 'first').pipe(
       catchError((error: unknown) => (isUnauthorized(error) ? resendRenewed(engine, send, isUnauthorized, token, route) : throwError(() => error))),
     );
   };
   return engine.withToken(attempt);
 }
+
+/** How the first send with `token` is made: 'first' while a 401 may take the refresh path, else 'only'. */
+export const firstSend = (engine: TokenEngine, retryOn401: boolean, token: string, route?: Route): SendPhase =>
+  retryOn401 && !engine.refuses(route, token) ? 'first' : 'only';
 
 /**
  * After `refused` got a 401: the engine renews it (a refresh only if it is

@@ -1,5 +1,5 @@
 import { Observable, type Subscriber } from 'rxjs';
-import { resendRenewed, type SendPhase } from './authorize.js';
+import { firstSend, resendRenewed, type SendPhase } from './authorize.js';
 import { NetworkError, ResponseParseError } from './errors.js';
 import { UNAUTHORIZED, fetchObservable, isUnauthorizedAnswer, readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
@@ -156,7 +156,7 @@ export function createFetchHelpers(engine: TokenEngine, options: ResolvedOptions
   function attempt<T>(request: Sendable<T>, subscriber: Subscriber<T>, token: string) {
     const callerSignal = request.init.signal;
     const route = () => routeOf(request);
-    const phase: SendPhase = retryOn401 && request.resendable && !engine.refuses(route, token) ? 'first' : 'only';
+    const phase = firstSend(engine, retryOn401 && request.resendable, token, route);
     return startExchange(
       request.target.href, callerSignal, (signal) => exchange(request, token, phase, signal),
       (value) => (subscriber.next(value), subscriber.complete()),

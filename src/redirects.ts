@@ -9,10 +9,9 @@ const bodyHeaders = ['content-type', 'content-length', 'content-encoding', 'cont
 /** What the Fetch standard and Node's fetch remove on a hop to another origin. */
 const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
 
-type Init = RequestInit;
 export interface Hop {
   readonly target: Target;
-  readonly init: Init;
+  readonly init: RequestInit;
   /** Whether credentials were dropped at this hop or before: they stay dropped for the rest of the chain. */
   readonly dropped: boolean;
 }

@@ -262,10 +262,10 @@ export function createTokenEngine(options: ResolvedOptions) {
   const awaitToken = (before: EngineState): Observable<string> => {
     if (awaited) return awaited;
     const forget = () => {
-      if (awaited === shared) awaited = null;
+      if (awaited === wait) awaited = null;
     };
-    const shared: Observable<string> = waitFor(before, () => true).pipe(tap({ next: forget, error: forget, finalize: forget }), share());
-    return (awaited = shared);
+    const wait: Observable<string> = waitFor(before, () => true).pipe(tap({ next: forget, error: forget, finalize: forget }), share());
+    return (awaited = wait);
   };
 
   /**
