@@ -51,8 +51,10 @@ describe('benchmark figures that must not regress', () => {
     // about 600 B against 8,975 B, for half the time and memory per request. 9,661 B with the outside review's fixes
     // (the bearer token redacted from auth.json's HttpError; a Request's body read ends with the signal); 9,708 B with
     // auth routes spelled with trailing dots or spaces, and a rejected key asked again at most once a second.
-    // Issue #16 owns bringing it down.
-    expect(core.gzip).toBeLessThanOrEqual(9750);
+    // 10,347 B with the engine of #21 (the state reducer, the auth budget, the 401 policy and the one request pipeline
+    // as modules of their own, the redirecting fetch per client). Issue #21 owns bringing it to 7,000 B (the
+    // development/production split of messages and option type checks).
+    expect(core.gzip).toBeLessThanOrEqual(10_400);
   }, 30_000);
 
   it("S6 size: the per-file rows come from the headline's own build and add up to its minified bytes", async () => {

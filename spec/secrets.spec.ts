@@ -5,6 +5,8 @@ import { settleAll } from './helpers/http.js';
 import { leakedSecrets, secretsOf } from './helpers/leaks.js';
 
 const API_KEY = 'test-api-key';
+/** The auth budget's sustained rate is one cycle a second: a second later the next one may start. */
+const budgetRefilled = () => new Promise((resolve) => setTimeout(resolve, 1000));
 
 describe('secrets (API key, refresh tokens)', () => {
   let server: ApiVideoTestServer;
@@ -37,10 +39,14 @@ describe('secrets (API key, refresh tokens)', () => {
     await firstValueFrom(auth.refresh());
     server.revokeAll();
     await settleAll([auth.json('/videos'), auth.json('/videos')]);
+    // Each step below needs an auth cycle; the auth budget gives a burst of 3, then one a second.
+    await budgetRefilled();
     server.revokeAll({ refreshTokens: true });
     await firstValueFrom(auth.json('/videos'));
+    await budgetRefilled();
     server.fail('POST /auth/refresh', { status: 503, count: 2 });
     seen.push(...(await settleAll([auth.refresh(), auth.json('/nowhere')])).reasons);
+    await budgetRefilled();
     server.fail('POST /auth/refresh', { status: 400 });
     server.fail('POST /auth/api-key', { status: 401 });
     seen.push(...(await settleAll([auth.refresh()])).reasons);

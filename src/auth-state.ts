@@ -1,5 +1,5 @@
 import type { AuthError } from './errors.js';
-import type { Session } from './token-response.js';
+import type { EngineState } from './engine-state.js';
 import type { Coordination } from './token-store.js';
 
 export type AuthStatus = 'idle' | 'authenticating' | 'authenticated' | 'refreshing' | 'error';
@@ -12,17 +12,6 @@ export interface AuthState {
   /** Why the last login or refresh failed, while status is 'error'. */
   readonly error?: AuthError;
   /** With a `store`: 'shared' while the fleet shares one session, 'alone' while the store does not answer (this process then goes on by itself). */
-  readonly coordination?: Coordination;
-}
-
-/** The engine's own state; unlike AuthState it holds the session, so it never leaves the engine. */
-export interface EngineState {
-  readonly status: AuthStatus;
-  /** The token to send now, or null when there is none that is valid. */
-  readonly token: string | null;
-  /** The latest session: its refresh token outlives `token`. */
-  readonly session: Session | null;
-  readonly error?: AuthError;
   readonly coordination?: Coordination;
 }
 

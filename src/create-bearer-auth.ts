@@ -1,10 +1,12 @@
-import type { Observable } from 'rxjs';
-import { authorizeWith, hasStatus401, type AuthorizeOptions } from './authorize.js';
+import { defer, tap, type Observable } from 'rxjs';
+import { requestPipeline } from './authorized-request.js';
+import type { AuthorizeOptions } from './authorize.js';
 import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
 import type { AuthState } from './auth-state.js';
 import type { CredentialScope } from './credential-scope.js';
 import { createTokenEngine, type TokenEngine } from './token-engine.js';
+import { hasStatus401, unauthorizedPolicy } from './unauthorized.js';
 
 export interface BearerAuth {
   /** The current valid token, or null when there is none right now. A new subscriber gets the current value at once; the first one starts the login. */
@@ -48,8 +50,9 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
   let created: TokenEngine | undefined;
   const resolved = normalizeOptions(options, () => created?.token ?? null);
   const engine = (created = createTokenEngine(resolved));
-  const { fetch, json } = createFetchHelpers(engine, resolved);
-  const retryOn401 = resolved.refreshOn !== 'timer';
+  const policy = unauthorizedPolicy(engine, resolved);
+  const pipeline = requestPipeline(engine, policy);
+  const { fetch, json } = createFetchHelpers(pipeline, policy, resolved);
 
   const auth: BearerAuth = {
     token$: engine.token$,
@@ -60,7 +63,15 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     fetch,
     json,
     authorize: (factory, { isUnauthorized = hasStatus401, route } = {}) =>
-      engine.bound(() => authorizeWith(engine, (token) => factory(token), isUnauthorized, retryOn401, route)),
+      pipeline.authorized({
+        send: (token, phase) => {
+          const sent = defer(() => factory(token));
+          // A resend refused too tells the policy: the route refuses the token, not a stale one.
+          return phase === 'resend' ? sent.pipe(tap({ error: (error: unknown) => isUnauthorized(error) && policy.refusedAgain(route, token) })) : sent;
+        },
+        isRefusal: isUnauthorized,
+        route,
+      }),
     refresh: engine.refresh,
     scope: resolved.scope,
     dispose: engine.dispose,

@@ -1,20 +1,13 @@
 import { Observable } from 'rxjs';
 import { HttpError, NetworkError, isRxBearerError } from './errors.js';
-
-/**
- * Stands for "the server answered 401 to our token": thrown by an exchange
- * to take the refresh-and-resend path, passed through untouched, never seen
- * by callers.
- */
-export const UNAUTHORIZED = Object.freeze({ status: 401 });
-export const isUnauthorizedAnswer = (value: unknown): boolean => value === UNAUTHORIZED;
+import { TokenRefused } from './unauthorized.js';
 
 /**
  * Starts one HTTP exchange for a subscriber: `exchange` runs in a microtask
  * with a fresh AbortSignal, and the returned teardown aborts it on the wire
  * unless it is done. The caller's own signal aborts it too, failing with the
  * caller's reason. A rejection of fetch or of reading a body becomes a
- * NetworkError; rx-bearer's own errors and UNAUTHORIZED pass through to
+ * NetworkError; rx-bearer's own errors and TokenRefused pass through to
  * `failed` as they are.
  */
 export function startExchange<T>(
@@ -35,7 +28,7 @@ export function startExchange<T>(
   const fail = (error: unknown) => {
     settled = true;
     if (callerSignal?.aborted) failed(callerSignal.reason);
-    else if (isRxBearerError(error) || error === UNAUTHORIZED) failed(error);
+    else if (isRxBearerError(error) || error instanceof TokenRefused) failed(error);
     else failed(new NetworkError(url, { cause: error }));
   };
 

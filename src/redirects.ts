@@ -17,17 +17,6 @@ export interface Hop {
 }
 
 /**
- * Fetches that hide redirects from scripts (browsers and service workers
- * answer `redirect: 'manual'` with an opaque redirect) follow them
- * themselves, and they drop credentials across origins as the Fetch
- * standard says. Learnt from the first opaque redirect each fetch gives:
- * the strategy is chosen by what the fetch does, not by sniffing globals.
- */
-const hidesRedirects = new WeakSet<object>();
-export const followsItself = (fetchImpl: typeof fetch): boolean => hidesRedirects.has(fetchImpl);
-export const learnHidesRedirects = (fetchImpl: typeof fetch): void => void hidesRedirects.add(fetchImpl);
-
-/**
  * The next hop of a 3xx answer, as fetch's 'follow' mode takes it (a POST
  * becomes a GET on 301/302, anything but HEAD on 303), with stricter
  * credential rules: a hop to another origin (https to http included, the

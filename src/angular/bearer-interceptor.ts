@@ -1,6 +1,7 @@
 import { DOCUMENT } from '@angular/common';
 import { HttpContextToken, HttpErrorResponse, type HttpInterceptorFn } from '@angular/common/http';
 import { inject } from '@angular/core';
+import { bearer, routeOf } from '../bearer.js';
 import { BEARER_AUTH } from './bearer-auth-provider.js';
 
 /**
@@ -31,8 +32,8 @@ export const bearerInterceptor: HttpInterceptorFn = (request, next) => {
   const base = inject(DOCUMENT, { optional: true })?.baseURI ?? null;
   const target = auth.scope.resolve(request.url, base);
   if (target === null || !auth.scope.allowsToken(target)) return next(request);
-  return auth.authorize((token) => next(request.clone({ setHeaders: { Authorization: `Bearer ${token}` } })), {
+  return auth.authorize((token) => next(request.clone({ setHeaders: { Authorization: bearer(token) } })), {
     isUnauthorized: (error) => error instanceof HttpErrorResponse && error.status === 401,
-    route: `${request.method} ${target.origin}${target.pathname}`,
+    route: routeOf(request.method, target),
   });
 };

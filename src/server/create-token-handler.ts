@@ -2,7 +2,6 @@ import { asyncScheduler, firstValueFrom, of, take } from 'rxjs';
 import { createBearerAuth } from '../create-bearer-auth.js';
 import { AuthError } from '../errors.js';
 import type { BearerAuthOptions } from '../options.js';
-import { MIN_CYCLE_INTERVAL } from '../token-engine.js';
 import { jsonResponse, problem } from './problem.js';
 
 /** What `authorize` answers: `true` lets the caller have a token; `false` or 401 refuses (no session), 403 refuses (a session without the right). */
@@ -46,8 +45,8 @@ const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.
  *
  * A browser whose token got a 401 says so, `{ "refused": token }`: the
  * handler refreshes only when that is still its current token (every
- * concurrent report joins one refresh), at most once a second whatever the
- * callers send, and otherwise hands out the newer token.
+ * concurrent report joins one refresh), within the one auth budget that
+ * binds every cycle whatever the callers send, and otherwise hands out the newer token.
  *
  * @example
  * const handler = createTokenHandler({
@@ -73,8 +72,6 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   const scheduler = authOptions.scheduler ?? asyncScheduler;
   // A server-side auth: no page here, whatever globals a test environment defines.
   const auth = createBearerAuth({ ...authOptions, apiKey, dangerouslyAllowBrowser: true });
-  /** When a browser's report last caused a refresh: the politeness floor for reports. */
-  let lastReportedRefresh = -Infinity;
   /** The refresh a report started, and the token it replaces: every report of that token joins it. */
   let pending: { refused: string; done: Promise<unknown> } | null = null;
 
@@ -89,8 +86,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   const issue = async (refused: unknown) => {
     if (typeof refused === 'string' && pending?.refused === refused) {
       await pending.done;
-    } else if (typeof refused === 'string' && refused === auth.token && scheduler.now() - lastReportedRefresh >= MIN_CYCLE_INTERVAL) {
-      lastReportedRefresh = scheduler.now();
+    } else if (typeof refused === 'string' && refused === auth.token) {
+      // However many report it, the auth budget of `auth` binds these refreshes as it binds every other cycle.
       const current = { refused, done: firstValueFrom(auth.refresh()).finally(() => pending === current && (pending = null)) };
       pending = current;
       await current.done;

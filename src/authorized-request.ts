@@ -1,0 +1,90 @@
+import { Observable, switchMap, type Subscriber, type Subscription } from 'rxjs';
+import { DisposedError } from './errors.js';
+import type { TokenEngine } from './token-engine.js';
+import type { Route, SendPhase, UnauthorizedPolicy } from './unauthorized.js';
+
+/** One request, as the pipeline sends it. */
+export interface RequestPlan<T> {
+  /** One send with `token`. In the 'resend' phase, a refusal is reported to the policy by the send itself (it knows its answer's shape). */
+  send(token: string, phase: SendPhase): Observable<T>;
+  /** Whether a failure of a 'first' send means "the token was refused". */
+  isRefusal(error: unknown): boolean;
+  /** What the 401 policy keeps a verdict for. */
+  readonly route?: Route | undefined;
+  /** Whether the request can be sent twice (a stream body cannot). @default true */
+  readonly resendable?: boolean;
+  /** The caller's signal: it also ends the waits for a token. */
+  readonly signal?: AbortSignal | null | undefined;
+}
+
+/** `make()`'s Observable, failing with the signal's reason as soon as it aborts (as fetch does); already aborted: never made. */
+export function untilAborted<T>(signal: AbortSignal | null | undefined, make: () => Observable<T>): Observable<T> {
+  if (!signal) return make();
+  return new Observable<T>((subscriber) => {
+    const abort = () => subscriber.error(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    subscriber.add(() => signal.removeEventListener('abort', abort));
+    subscriber.add(make().subscribe(subscriber));
+  });
+}
+
+/**
+ * The one request pipeline: auth.fetch, auth.json and authorize() (and
+ * through it the Angular interceptor) are plans sent by it. A request takes
+ * the token at hand (the fast lane: one send, nothing else built, no timer
+ * armed) or waits for the next one; a refused first send gets the 401
+ * policy's one resend. Requests end with dispose().
+ */
+export function requestPipeline(engine: TokenEngine, policy: UnauthorizedPolicy) {
+  /** Requests under way (a Set: thousands may be, and each must leave in O(1)). */
+  const underWay = new Set<Subscriber<never>>();
+  engine.ended.subscribe({ complete: () => [...underWay].forEach((request) => request.error(new DisposedError())) });
+
+  /** Ties a request to the engine's life: after dispose() it fails with DisposedError at once (false), and one under way is ended. */
+  const hold = (subscriber: Subscriber<never>): boolean => {
+    if (engine.disposed) {
+      subscriber.error(new DisposedError());
+      return false;
+    }
+    underWay.add(subscriber);
+    subscriber.add(() => underWay.delete(subscriber));
+    return true;
+  };
+
+  /** The first send with `token`; a refusal of it is answered with the policy's one resend. */
+  function sendWith<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>, token: string): Subscription {
+    const phase = policy.firstPhase(token, plan.route, plan.resendable);
+    return plan.send(token, phase).subscribe({
+      next: (value) => subscriber.next(value),
+      complete: () => subscriber.complete(),
+      error: (error: unknown) => {
+        if (phase !== 'first' || !plan.isRefusal(error)) return subscriber.error(error);
+        // Waiting for the renewed token, the caller's signal is honoured as on the way in.
+        const renewed = untilAborted(plan.signal, () => policy.renew(token));
+        subscriber.add(renewed.pipe(switchMap((fresh) => plan.send(fresh, 'resend'))).subscribe(subscriber));
+      },
+    });
+  }
+
+  /** Runs `plan` on `subscriber` (the caller's), returning its teardown. */
+  function run<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>): Subscription | undefined {
+    if (!hold(subscriber)) return undefined;
+    const token = engine.current();
+    if (token !== null) return sendWith(plan, subscriber, token);
+    // The wait for the next token is shared with every request that waits; an aborted signal starts nothing.
+    return untilAborted(plan.signal, engine.next).subscribe({
+      next: (fresh) => subscriber.add(sendWith(plan, subscriber, fresh)),
+      error: (error: unknown) => subscriber.error(error),
+    });
+  }
+
+  return {
+    run,
+    hold,
+    /** `plan` as an Observable: each subscription is one request. */
+    authorized: <T>(plan: RequestPlan<T>): Observable<T> => new Observable<T>((subscriber) => run(plan, subscriber)),
+  };
+}
+
+export type RequestPipeline = ReturnType<typeof requestPipeline>;

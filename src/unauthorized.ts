@@ -1,0 +1,63 @@
+import type { SchedulerLike } from 'rxjs';
+import { statusOf } from './errors.js';
+import type { RefreshOn } from './options.js';
+import type { TokenEngine } from './token-engine.js';
+
+/** A request's route (see bearer's routeOf), or a function that spells it when asked (the hot path never needs it). */
+export type Route = string | (() => string);
+const nameOf = (route: Route): string => (typeof route === 'function' ? route() : route);
+
+/** Matches HttpError, Angular's HttpErrorResponse, rxjs' AjaxError, axios errors' `status`. */
+export const hasStatus401 = (error: unknown): boolean => statusOf(error) === 401;
+
+/**
+ * How a send is made: 'first' (a refusal of its token is answered with a new
+ * token and one resend), 'resend' (that one resend) or 'only' (no resend
+ * follows: a 401 goes to the caller).
+ */
+export type SendPhase = 'first' | 'resend' | 'only';
+
+/**
+ * A carried 401 to a send in the 'first' phase, on its way from the send to
+ * the request pipeline, which answers it with a resend. Never reaches a caller.
+ */
+export class TokenRefused extends Error {}
+
+/**
+ * The one 401 policy, for auth.fetch/json, authorize() and the Angular
+ * interceptor (through authorize). A 401 to a token that is no longer the
+ * current one just resends with the current one (the stale-token check); a
+ * 401 to the current one drops it and resends once with the next token. No
+ * resend is offered when a new token cannot be had now (the auth budget is
+ * spent: the budget is the protection), or on a route that refused even a
+ * token fresh from a refresh, for the rest of that token's life (a saving:
+ * a forbidden endpoint costs one refresh, not one per request).
+ */
+export function unauthorizedPolicy(engine: TokenEngine, { refreshOn, scheduler }: { refreshOn: RefreshOn; scheduler: SchedulerLike }) {
+  const retryOn401 = refreshOn !== 'timer';
+  /** Routes that refused a token fresh from a refresh, and until when that verdict holds (that token's expiry). */
+  const refusing = new Map<string, number>();
+  let refusedWithoutRoute: string | null = null;
+
+  const refuses = (route: Route | undefined, token: string): boolean =>
+    route === undefined ? token === refusedWithoutRoute : refusing.size > 0 && scheduler.now() < (refusing.get(nameOf(route)) ?? -Infinity);
+
+  return {
+    /** How the first send with `token` is made: 'first' while a refusal may be answered with one resend, else 'only'. */
+    firstPhase(token: string, route: Route | undefined, resendable = true): SendPhase {
+      return retryOn401 && resendable && !refuses(route, token) && engine.renewable(token) ? 'first' : 'only';
+    },
+    /** After a refusal of `token`: the token to resend with (the next one, if `token` was the current one). */
+    renew: (token: string) => engine.refused(token),
+    /** The resend with `fresh` was refused too: the route refuses the token, not a stale one. */
+    refusedAgain(route: Route | undefined, fresh: string): void {
+      const until = engine.expiresAt;
+      if (fresh !== engine.token || until === undefined) return;
+      if (route === undefined) return void (refusedWithoutRoute = fresh);
+      if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
+      refusing.set(nameOf(route), until);
+    },
+  };
+}
+
+export type UnauthorizedPolicy = ReturnType<typeof unauthorizedPolicy>;
