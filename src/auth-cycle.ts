@@ -5,8 +5,8 @@ import type { ResolvedOptions } from './options.js';
 import type { TokenResponse } from './transport.js';
 import { toSession, type Session } from './token-response.js';
 
-/** 400, 401 and 403 say "these credentials are no good": retrying cannot help. */
-const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error) ?? 0);
+/** 400, 401 and 403 from an auth route say "these credentials are no good": retrying cannot help. Spelled here only. */
+export const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error) ?? 0);
 
 /** The final error of a failed cycle, in terms a caller can act on; a Retry-After it carries binds every later call. */
 function toAuthError(error: unknown, now: number): AuthError {

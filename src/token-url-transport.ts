@@ -1,4 +1,5 @@
 import { catchError, map, type Observable } from 'rxjs';
+import { isRejection } from './auth-cycle.js';
 import { AuthError, statusOf } from './errors.js';
 import { postForToken } from './http-transport.js';
 import type { AuthTransport, TokenResponse } from './transport.js';
@@ -30,7 +31,7 @@ export function tokenUrlTransport(tokenUrl: string, fetchImpl: typeof globalThis
       }),
       catchError((error: unknown) => {
         const status = statusOf(error);
-        throw [400, 401, 403].includes(status!) ? new AuthError('rejected', `The token endpoint ${tokenUrl} refused (HTTP ${status})`, { status, cause: error }) : error;
+        throw isRejection(error) ? new AuthError('rejected', `The token endpoint ${tokenUrl} refused (HTTP ${status})`, { status, cause: error }) : error;
       }),
     );
   };
