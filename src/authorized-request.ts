@@ -1,16 +1,22 @@
-import { Observable, switchMap, type Subscriber, type Subscription } from 'rxjs';
+import { Observable, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { DisposedError } from './errors.js';
 import type { TokenEngine } from './token-engine.js';
-import type { Route, SendPhase, UnauthorizedPolicy } from './unauthorized.js';
+import type { SendPhase, UnauthorizedPolicy } from './unauthorized.js';
 
 /** One request, as the pipeline sends it. */
 export interface RequestPlan<T> {
-  /** One send with `token`. In the 'resend' phase, a refusal is reported to the policy by the send itself (it knows its answer's shape). */
-  send(token: string, phase: SendPhase): Observable<T>;
+  /**
+   * Starts one send with `token`: its answer goes to `subscriber` (next, then
+   * complete), a failure to `failed`; returns the teardown that cancels it.
+   * Callbacks rather than an Observable per send: thousands may be in flight.
+   * In the 'resend' phase, a refusal is reported to the policy by the send
+   * itself (it knows its answer's shape).
+   */
+  send(token: string, phase: SendPhase, subscriber: Subscriber<T>, failed: (error: unknown) => void): TeardownLogic;
   /** Whether a failure of a 'first' send means "the token was refused". */
   isRefusal(error: unknown): boolean;
-  /** What the 401 policy keeps a verdict for. */
-  readonly route?: Route | undefined;
+  /** What the 401 policy keeps a verdict for, e.g. 'GET https://ws.api.video/videos'; spelled only when asked. */
+  routeName?(): string;
   /** Whether the request can be sent twice (a stream body cannot). @default true */
   readonly resendable?: boolean;
   /** The caller's signal: it also ends the waits for a token. */
@@ -53,22 +59,19 @@ export function requestPipeline(engine: TokenEngine, policy: UnauthorizedPolicy)
   };
 
   /** The first send with `token`; a refusal of it is answered with the policy's one resend. */
-  function sendWith<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>, token: string): Subscription {
-    const phase = policy.firstPhase(token, plan.route, plan.resendable);
-    return plan.send(token, phase).subscribe({
-      next: (value) => subscriber.next(value),
-      complete: () => subscriber.complete(),
-      error: (error: unknown) => {
-        if (phase !== 'first' || !plan.isRefusal(error)) return subscriber.error(error);
-        // Waiting for the renewed token, the caller's signal is honoured as on the way in.
-        const renewed = untilAborted(plan.signal, () => policy.renew(token));
-        subscriber.add(renewed.pipe(switchMap((fresh) => plan.send(fresh, 'resend'))).subscribe(subscriber));
-      },
+  function sendWith<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>, token: string): TeardownLogic {
+    const phase = policy.firstPhase(token, plan);
+    const fail = (error: unknown) => subscriber.error(error);
+    return plan.send(token, phase, subscriber, (error) => {
+      if (phase !== 'first' || !plan.isRefusal(error)) return fail(error);
+      // Waiting for the renewed token, the caller's signal is honoured as on the way in.
+      const renewed = untilAborted(plan.signal, () => policy.renew(token));
+      subscriber.add(renewed.subscribe({ next: (fresh) => subscriber.add(plan.send(fresh, 'resend', subscriber, fail)), error: fail }));
     });
   }
 
   /** Runs `plan` on `subscriber` (the caller's), returning its teardown. */
-  function run<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>): Subscription | undefined {
+  function run<T>(plan: RequestPlan<T>, subscriber: Subscriber<T>): TeardownLogic {
     if (!hold(subscriber)) return undefined;
     const token = engine.current();
     if (token !== null) return sendWith(plan, subscriber, token);

@@ -1,5 +1,5 @@
-import { defer, tap, type Observable } from 'rxjs';
-import { requestPipeline } from './authorized-request.js';
+import { defer, type Observable } from 'rxjs';
+import { requestPipeline, type RequestPlan } from './authorized-request.js';
 import type { AuthorizeOptions } from './authorize.js';
 import { createFetchHelpers } from './fetch-helpers.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
@@ -62,16 +62,23 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
     state$: engine.state$,
     fetch,
     json,
-    authorize: (factory, { isUnauthorized = hasStatus401, route } = {}) =>
-      pipeline.authorized({
-        send: (token, phase) => {
-          const sent = defer(() => factory(token));
-          // A resend refused too tells the policy: the route refuses the token, not a stale one.
-          return phase === 'resend' ? sent.pipe(tap({ error: (error: unknown) => isUnauthorized(error) && policy.refusedAgain(route, token) })) : sent;
-        },
+    authorize: <T>(factory: (token: string) => Observable<T>, { isUnauthorized = hasStatus401, route }: AuthorizeOptions = {}) => {
+      const plan: RequestPlan<T> = {
+        send: (token, phase, subscriber, failed) =>
+          defer(() => factory(token)).subscribe({
+            next: (value) => subscriber.next(value),
+            complete: () => subscriber.complete(),
+            error: (error: unknown) => {
+              // A resend refused too tells the policy: the route refuses the token, not a stale one.
+              if (phase === 'resend' && isUnauthorized(error)) policy.refusedAgain(plan, token);
+              failed(error);
+            },
+          }),
         isRefusal: isUnauthorized,
-        route,
-      }),
+        ...(route === undefined ? {} : { routeName: () => route }),
+      };
+      return pipeline.authorized(plan);
+    },
     refresh: engine.refresh,
     scope: resolved.scope,
     dispose: engine.dispose,

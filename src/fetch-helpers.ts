@@ -1,8 +1,9 @@
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { RequestPipeline, RequestPlan } from './authorized-request.js';
 import { bearerCache, routeOf } from './bearer.js';
 import { ResponseParseError } from './errors.js';
-import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
+import type { Target } from './credential-scope.js';
+import { readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { discardBody, redirectingFetch } from './redirecting-fetch.js';
 import { requestPreparer, type PreparedRequest } from './request-input.js';
@@ -30,15 +31,7 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-/** One request of auth.fetch/json: plain data and the plan's methods, so that thousands in flight hold little. */
-interface Sendable<T> extends PreparedRequest, RequestPlan<T> {
-  /** Hands the answer to the caller; `token` is the one the request carried, if any (redacted from an error). */
-  readonly read: (response: Response, url: string, token: string | undefined) => T | Promise<T>;
-  readonly accept: string | undefined;
-  readonly resendable: boolean;
-  /** Without a token (null) for a request outside the scope. */
-  send(token: string | null, phase: SendPhase): Observable<T>;
-}
+type Read<T> = (response: Response, url: string, token: string | undefined) => T | Promise<T>;
 
 const isTokenRefused = (error: unknown): boolean => error instanceof TokenRefused;
 
@@ -54,35 +47,57 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
   const bearer = bearerCache();
   const sendOnce = redirectingFetch(options.fetch, scope);
 
-  /** One send of `request` with `token` (null: none); in the 'first' phase a carried 401 takes the resend path. */
-  async function exchange<T>(request: Sendable<T>, token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> {
-    // A Request's body is read whole first (to be sendable again); the wait ends with the signal too.
-    const body = request.body instanceof Promise ? await unlessAborted(request.body, signal) : request.body;
-    const { response, url, carried } = await sendOnce(request.target, request.init, body, token === null ? null : bearer(token), request.accept, signal);
-    if (response.status === 401 && carried) {
-      if (phase === 'resend') policy.refusedAgain(request.route, token!);
-      if (phase === 'first') {
-        discardBody(response);
-        throw new TokenRefused();
-      }
+  /**
+   * One request of auth.fetch/json as a plan for the pipeline: its data in
+   * fields, its behaviour on the prototype, so that thousands in flight hold
+   * little (no closure per request).
+   */
+  class FetchRequest<T> implements RequestPlan<T> {
+    readonly target: Target;
+    readonly init: RequestInit;
+    readonly body: PreparedRequest['body'];
+    readonly resendable: boolean;
+    readonly signal: AbortSignal | null | undefined;
+    constructor(prepared: PreparedRequest, readonly read: Read<T>, readonly accept: string | undefined) {
+      ({ target: this.target, init: this.init, body: this.body, resendable: this.resendable } = prepared);
+      this.signal = prepared.init.signal;
     }
-    return request.read(response, url, token ?? undefined);
+
+    /** One send with `token` (null: none, outside the scope); in the 'first' phase a carried 401 fails with TokenRefused. */
+    send(token: string | null, phase: SendPhase, subscriber: Subscriber<T>, failed: (error: unknown) => void): () => void {
+      return startExchange(this.target.href, this.signal, (signal) => this.exchange(token, phase, signal), (value) => (subscriber.next(value), subscriber.complete()), failed);
+    }
+
+    async exchange(token: string | null, phase: SendPhase, signal: AbortSignal): Promise<T> {
+      // A Request's body is read whole first (to be sendable again); the wait ends with the signal too.
+      const body = this.body instanceof Promise ? await unlessAborted(this.body, signal) : this.body;
+      const { response, url, carried } = await sendOnce(this.target, this.init, body, token === null ? null : bearer(token), this.accept, signal);
+      if (response.status === 401 && carried) {
+        if (phase === 'resend') policy.refusedAgain(this, token!);
+        if (phase === 'first') {
+          discardBody(response);
+          throw new TokenRefused();
+        }
+      }
+      return this.read(response, url, token ?? undefined);
+    }
+
+    isRefusal(error: unknown): boolean {
+      return isTokenRefused(error);
+    }
+
+    routeName(): string {
+      return routeOf(this.init.method, this.target);
+    }
   }
 
-  /** The plan's send, shared by every request (a method, not a closure per request). */
-  function send<T>(this: Sendable<T>, token: string | null, phase: SendPhase): Observable<T> {
-    return fetchObservable(this.target.href, this.init.signal, (signal) => exchange(this, token, phase, signal));
-  }
-
-  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: Sendable<T>['read'], accept?: string): Observable<T> {
+  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: Read<T>, accept?: string): Observable<T> {
     // One Observable per request; the pipeline runs on its subscriber (no second layer).
     return new Observable<T>((subscriber) => {
-      const prepared = prepareRequest(input, init);
-      const route = () => routeOf(prepared.init.method, prepared.target);
-      const request: Sendable<T> = Object.assign(prepared, { read, accept, send, isRefusal: isTokenRefused, route, signal: prepared.init.signal });
+      const request = new FetchRequest(prepareRequest(input, init), read, accept);
       if (scope.allowsToken(request.target)) return pipeline.run(request, subscriber);
       // Outside the scope no token goes: the request waits for none and keeps no timer running, but ends with dispose().
-      return pipeline.hold(subscriber) ? request.send(null, 'only').subscribe(subscriber) : undefined;
+      return pipeline.hold(subscriber) ? request.send(null, 'only', subscriber, (error) => subscriber.error(error)) : undefined;
     });
   }
 

@@ -3,9 +3,13 @@ import { statusOf } from './errors.js';
 import type { RefreshOn } from './options.js';
 import type { TokenEngine } from './token-engine.js';
 
-/** A request's route (see bearer's routeOf), or a function that spells it when asked (the hot path never needs it). */
-export type Route = string | (() => string);
-const nameOf = (route: Route): string => (typeof route === 'function' ? route() : route);
+/** What a request tells the policy of itself. */
+export interface Refusable {
+  /** Its route (see bearer's routeOf), spelled when asked: the hot path never needs it. Absent: a request without a route. */
+  routeName?(): string;
+  /** Whether it can be sent twice (a stream body cannot). @default true */
+  readonly resendable?: boolean;
+}
 
 /** Matches HttpError, Angular's HttpErrorResponse, rxjs' AjaxError, axios errors' `status`. */
 export const hasStatus401 = (error: unknown): boolean => statusOf(error) === 401;
@@ -39,23 +43,25 @@ export function unauthorizedPolicy(engine: TokenEngine, { refreshOn, scheduler }
   const refusing = new Map<string, number>();
   let refusedWithoutRoute: string | null = null;
 
-  const refuses = (route: Route | undefined, token: string): boolean =>
-    route === undefined ? token === refusedWithoutRoute : refusing.size > 0 && scheduler.now() < (refusing.get(nameOf(route)) ?? -Infinity);
+  const refuses = (request: Refusable, token: string): boolean =>
+    request.routeName === undefined
+      ? token === refusedWithoutRoute
+      : refusing.size > 0 && scheduler.now() < (refusing.get(request.routeName()) ?? -Infinity);
 
   return {
     /** How the first send with `token` is made: 'first' while a refusal may be answered with one resend, else 'only'. */
-    firstPhase(token: string, route: Route | undefined, resendable = true): SendPhase {
-      return retryOn401 && resendable && !refuses(route, token) && engine.renewable(token) ? 'first' : 'only';
+    firstPhase(token: string, request: Refusable): SendPhase {
+      return retryOn401 && request.resendable !== false && !refuses(request, token) && engine.renewable(token) ? 'first' : 'only';
     },
     /** After a refusal of `token`: the token to resend with (the next one, if `token` was the current one). */
     renew: (token: string) => engine.refused(token),
     /** The resend with `fresh` was refused too: the route refuses the token, not a stale one. */
-    refusedAgain(route: Route | undefined, fresh: string): void {
+    refusedAgain(request: Refusable, fresh: string): void {
       const until = engine.expiresAt;
       if (fresh !== engine.token || until === undefined) return;
-      if (route === undefined) return void (refusedWithoutRoute = fresh);
+      if (request.routeName === undefined) return void (refusedWithoutRoute = fresh);
       if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
-      refusing.set(nameOf(route), until);
+      refusing.set(request.routeName(), until);
     },
   };
 }
