@@ -3,10 +3,10 @@
 // declarations for each (.d.mts / .d.cts) so both module systems resolve types
 // that match the file they load. rxjs, the runtime dependencies and node:
 // modules stay external. Entries: the core (index), the testing kit (testing:
-// server + marbles), its node-free marble helpers (testing-marbles), and the
-// server's token endpoint (server); the core imports none of them. The Redis
-// store (redis) is built on its own: Node only, never in the browser build, and
-// it carries only the small core modules it uses (no engine).
+// server + marbles) and its node-free marble helpers (testing-marbles); the
+// core imports none of them. The server's token endpoint (server) and the
+// Redis store (redis; Node only, never in the browser build) are built on
+// their own and take the core from 'rx-bearer' itself (see `throughCore`).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
@@ -17,8 +17,6 @@ const entries = {
   index: 'index',
   testing: 'testing/index',
   'testing-marbles': 'testing/marbles',
-  // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
-  server: 'server/index',
 };
 /** The compiled JavaScript (`.js`) or declarations (`.d.ts`) of `entries`. */
 const from = (map, ext) => Object.fromEntries(Object.entries(map).map(([name, file]) => [name, `build/${file}${ext}`]));
@@ -60,6 +58,39 @@ const crossFetchLoader = {
       : { left: 'import(/* webpackIgnore: true */ /* @vite-ignore */ ', right: ')' };
   },
 };
+
+/**
+ * rx-bearer/server and rx-bearer/redis reach the core through src/core.ts
+ * only, and in their bundles core.ts's re-exports of the public entry become
+ * imports of 'rx-bearer' (the package's own name, as rx-bearer/angular does):
+ * an app that imports from 'rx-bearer' and from them then loads one copy of
+ * the engine and the error classes, in Node (index.mjs / index.cjs) and under
+ * a bundler's browser condition (browser.mjs) alike, and their declarations
+ * import the core's types instead of declaring them again (which tsc reports
+ * as TS2322 "Two different types with this name exist"). Any other import of
+ * a core module from src/server or src/redis is routed to core.ts as well, so
+ * a forgotten one cannot bundle a second core: rollup fails if core.ts does
+ * not export the name. `ext` is '.js' (JavaScript) or '.d.ts' (declarations).
+ */
+const throughCore = (ext) => {
+  const build = fileURLToPath(new URL('./build/', import.meta.url));
+  const core = `${build}core${ext}`;
+  return {
+    name: 'through-core',
+    resolveId(source, importer) {
+      if (importer === core && source === './index.js') return { id: 'rx-bearer', external: true };
+      const fromEntry = importer?.startsWith(`${build}server/`) || importer?.startsWith(`${build}redis/`);
+      return fromEntry && source.startsWith('../') && source !== '../core.js' ? core : null;
+    },
+  };
+};
+/**
+ * core.ts compiles a constant, a function and a small class into those
+ * bundles: rollup keeps only them, not the modules that theirs import (the
+ * engine; errors.js, whose prototype brand is a top-level statement rollup
+ * would otherwise keep). The package tells bundlers the same (`"sideEffects": false`).
+ */
+const onlyWhatIsUsed = { moduleSideEffects: (_id, external) => external };
 
 /**
  * Angular ships ESM only, so a plain import of it in angular.d.cts is TS1479
@@ -105,25 +136,29 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts', chunkFileNames: 'chunks/[name]-[hash].d.cts' },
     ],
   },
-  {
-    // rx-bearer/redis: the Redis client is the user's own object, so nothing of redis is imported.
-    input: { redis: 'build/redis/index.js' },
-    external,
-    plugins: [tscSourceMaps],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
-    ],
-  },
-  {
-    input: { redis: 'build/redis/index.d.ts' },
-    external,
-    plugins: [dts({ compilerOptions: { types: ['node'] } })],
-    output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
-      { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
-    ],
-  },
+  // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
+  // rx-bearer/redis: the Redis client is the user's own object, so nothing of redis is imported.
+  ...['server', 'redis'].flatMap((name) => [
+    {
+      input: { [name]: `build/${name}/index.js` },
+      external,
+      treeshake: onlyWhatIsUsed,
+      plugins: [throughCore('.js'), tscSourceMaps],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+        { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+      ],
+    },
+    {
+      input: { [name]: `build/${name}/index.d.ts` },
+      external,
+      plugins: [throughCore('.d.ts'), dts({ compilerOptions: { types: ['node'] } })],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
+      ],
+    },
+  ]),
   {
     // The CLI uses the package through its public entry, like any user.
     input: { cli: 'build/cli/main.js' },

@@ -16,6 +16,42 @@ describe('errors', () => {
     new lib.ServerRenderingError(),
   ];
 
+  /** One instance of every error class src/index.ts exports; an exported class missing here fails the next spec. */
+  const instances: Record<string, () => src.RxBearerError> = {
+    RxBearerError: () => new src.RxBearerError('ERR_AUTH', 'x'),
+    AuthError: () => new src.AuthError('rejected', 'no'),
+    FetchUnavailableError: () => new src.FetchUnavailableError(),
+    HttpError: () => new src.HttpError({ status: 500, url: 'https://x.example' }),
+    InvalidTokenResponseError: () => new src.InvalidTokenResponseError('bad'),
+    NetworkError: () => new src.NetworkError('https://x.example'),
+    AuthTimeoutError: () => new src.AuthTimeoutError('login', 10),
+    ResponseParseError: () => new src.ResponseParseError('https://x.example'),
+    DisposedError: () => new src.DisposedError(),
+    ServerRenderingError: () => new src.ServerRenderingError(),
+  };
+  const errorClasses = Object.entries(src).filter(
+    (entry): entry is [string, typeof src.RxBearerError] => typeof entry[1] === 'function' && (entry[1] === src.RxBearerError || entry[1].prototype instanceof src.RxBearerError),
+  );
+
+  it('every exported error class has a code in ERROR_CODES (instance and static), and every code of the list is some class\'s', () => {
+    expect(errorClasses.map(([name]) => name).sort()).toEqual(Object.keys(instances).sort());
+    const codes: readonly string[] = src.ERROR_CODES;
+    const made = new Set<string>();
+    for (const [name, make] of Object.entries(instances)) {
+      const error = make();
+      expect(codes).withContext(name).toContain(error.code);
+      if (name !== 'RxBearerError') made.add(error.code);
+      const staticCode = (error.constructor as { code?: unknown }).code;
+      if (staticCode !== undefined) expect(codes).withContext(`${name}.code`).toContain(staticCode as string);
+    }
+    expect([...made].sort()).toEqual([...codes].sort());
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
+  it('ERROR_CODES cannot be changed for every caller', () => {
+    expect(Object.isFrozen(src.ERROR_CODES)).toBeTrue();
+  });
+
   it('each class carries its stable code as a static, which its instances use', () => {
     for (const error of make(src)) {
       expect(error.code).toBe((error.constructor as unknown as { code: string }).code);

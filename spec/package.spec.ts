@@ -60,6 +60,16 @@ describe('the built package', () => {
     }, 20_000);
   }
 
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', "const s = await import('rx-bearer/server'); const r = await import('rx-bearer/redis'); console.log(typeof s.createTokenHandler, typeof r.redisTokenStore)"]],
+    ['require()', ['-e', "const s = require('rx-bearer/server'); const r = require('rx-bearer/redis'); console.log(typeof s.createTokenHandler, typeof r.redisTokenStore)"]],
+  ] as const) {
+    it(`loads rx-bearer/server and rx-bearer/redis (which import the core by its name) through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function');
+    }, 20_000);
+  }
+
   it('keeps Angular out of the core entry: a Node user installs no Angular', async () => {
     for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
       expect(await readFile(file, 'utf8')).not.toMatch(/from '@angular|require\('@angular/);
@@ -76,6 +86,52 @@ describe('the built package', () => {
       const loaders = [...files, ...chunkTexts.filter((_, j) => j !== i)];
       expect(loaders.some((text) => text.includes(chunk.replace(/\.d\.[mc]ts$/, '').replace(/\.[mc]js$/, ''))))
         .withContext(`dist/chunks/${chunk} is loaded by some file`).toBeTrue();
+    }
+  });
+
+  // One core for every entry point. A second declaration of a core class (rollup-plugin-dts inlines what an
+  // entry's types use) makes tsc reject the README's own `createBearerAuth({ store: redisTokenStore(...) })`
+  // with TS2322 "Two different types with this name exist"; a second copy in JavaScript breaks instanceof.
+  const coreFile = /^(index|browser)\.|^chunks\//;
+  const distFiles = async (pattern: RegExp) => {
+    const names = [...(await readdir('dist')), ...(await readdir('dist/chunks')).map((file) => `chunks/${file}`)].filter((file) => pattern.test(file));
+    return Promise.all(names.map(async (file) => [file, await readFile(`dist/${file}`, 'utf8')] as const));
+  };
+  const classesIn = (text: string) => [...text.matchAll(/^(?:export )?declare (?:abstract )?class ([\w$]+)/gm)].map(([, name]) => name!.replace(/\$\d+$/, ''));
+
+  it("declares each of the core's classes in the core's declarations only (no other .d.mts / .d.cts declares AuthError again)", async () => {
+    const declarations = await distFiles(/\.d\.[mc]ts$/);
+    const core = new Set(declarations.filter(([file]) => coreFile.test(file)).flatMap(([, text]) => classesIn(text)));
+    expect([...core]).toEqual(jasmine.arrayContaining(['RxBearerError', 'AuthError', 'HttpError', 'FetchUnavailableError', 'Secret']));
+    const others = declarations.filter(([file]) => !coreFile.test(file));
+    expect(others.map(([file]) => file)).toEqual(jasmine.arrayContaining(['server.d.mts', 'server.d.cts', 'redis.d.mts', 'redis.d.cts']));
+    for (const [file, text] of others) {
+      expect(classesIn(text).filter((name) => core.has(name))).withContext(`dist/${file}`).toEqual([]);
+    }
+    for (const file of ['server.d.mts', 'server.d.cts', 'redis.d.mts', 'redis.d.cts']) {
+      expect(others.find(([name]) => name === file)![1]).withContext(file).toMatch(/^import \{[^}]*\} from 'rx-bearer';$/m);
+    }
+  });
+
+  it("carries no copy of the core's classes in any other entry's JavaScript: rx-bearer/server takes them from 'rx-bearer'", async () => {
+    const core = await import('rx-bearer');
+    const classes = Object.entries(core).filter(([, value]) => typeof value === 'function' && /^class\b/.test(Function.prototype.toString.call(value))).map(([name]) => name);
+    expect(classes).toEqual(jasmine.arrayContaining(['RxBearerError', 'AuthError', 'FetchUnavailableError']));
+    const others = (await distFiles(/\.[mc]js$/)).filter(([file]) => !coreFile.test(file));
+    for (const [file, text] of others) {
+      expect(classes.filter((name) => new RegExp(`\\bclass ${name}\\b`).test(text))).withContext(`dist/${file}`).toEqual([]);
+    }
+    expect(others.find(([file]) => file === 'server.mjs')![1]).toMatch(/^import \{[^}]*\bcreateBearerAuth\b[^}]*\} from 'rx-bearer';$/m);
+    expect(others.find(([file]) => file === 'server.cjs')![1]).toContain("require('rx-bearer')");
+  });
+
+  it('bundles one core for an app that imports rx-bearer and rx-bearer/server under the browser condition (Workers, Vite)', async () => {
+    const entry = "import { createBearerAuth } from 'rx-bearer'; import { createTokenHandler } from 'rx-bearer/server'; console.log(createBearerAuth, createTokenHandler);";
+    const { build } = await import('esbuild');
+    const externals = ['rxjs', 'jwt-decode', 'cross-fetch'];
+    for (const platform of ['browser', 'node'] as const) {
+      const { outputFiles } = await build({ stdin: { contents: entry, resolveDir: process.cwd() }, bundle: true, write: false, format: 'esm', platform, external: externals, logLevel: 'silent' });
+      expect(outputFiles[0]!.text.match(/static code = "ERR_AUTH"/g)?.length).withContext(platform).toBe(1);
     }
   });
 

@@ -1,19 +1,30 @@
 /**
+ * Every `code` an rx-bearer error can have, once: {@link RxBearerErrorCode}
+ * is derived from it, and code that walks a cause chain (the CLI) uses it to
+ * tell rx-bearer's codes from a system's (`ECONNREFUSED`, `ERR_TLS_…`).
+ *
+ * @example
+ * const ours = (ERROR_CODES as readonly string[]).includes(String(error?.code)); // an rx-bearer code, not a system's
+ */
+export const ERROR_CODES = Object.freeze([
+  'ERR_AUTH',
+  'ERR_HTTP',
+  'ERR_INVALID_TOKEN_RESPONSE',
+  'ERR_NETWORK',
+  'ERR_TIMEOUT',
+  'ERR_RESPONSE_PARSE',
+  'ERR_DISPOSED',
+  'ERR_SERVER_RENDERING',
+  'ERR_FETCH_UNAVAILABLE',
+] as const);
+
+/**
  * Every error rx-bearer produces is an {@link RxBearerError} with a stable
  * `code`, so callers can `switch (err.code)` or use `instanceof`. Messages
  * never contain the API key or a refresh token: they name what went wrong,
  * not the values involved.
  */
-export type RxBearerErrorCode =
-  | 'ERR_AUTH'
-  | 'ERR_HTTP'
-  | 'ERR_INVALID_TOKEN_RESPONSE'
-  | 'ERR_NETWORK'
-  | 'ERR_TIMEOUT'
-  | 'ERR_RESPONSE_PARSE'
-  | 'ERR_DISPOSED'
-  | 'ERR_SERVER_RENDERING'
-  | 'ERR_FETCH_UNAVAILABLE';
+export type RxBearerErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * Marks rx-bearer's errors in the global symbol registry, which every copy of

@@ -11,6 +11,7 @@ export {
   RxBearerError,
   ServerRenderingError,
   AuthTimeoutError,
+  ERROR_CODES,
   isRxBearerError,
 } from './errors.js';
 export { FetchUnavailableError } from './default-fetch-error.js';

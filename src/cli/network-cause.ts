@@ -1,3 +1,5 @@
+import { ERROR_CODES } from 'rx-bearer';
+
 /** What a system error code means, for codes a CLI user meets when the auth server cannot be reached. */
 const meanings: Array<[RegExp, string]> = [
   [/^ENOTFOUND$/, 'host not found'],
@@ -9,12 +11,14 @@ const meanings: Array<[RegExp, string]> = [
   [/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/, 'TLS certificate not trusted'],
 ];
 
+const ours: ReadonlySet<string> = new Set(ERROR_CODES);
+
 /**
  * The first system error code (ENOTFOUND, ECONNREFUSED, a certificate error...)
  * down an error's cause chain, where fetch and undici put it, with what it
  * means: "ECONNREFUSED, connection refused". Without a code, the innermost
  * cause's message when fetch wrapped it ("bad port"); undefined when there is
- * no cause. rx-bearer's own codes (ERR_AUTH, ERR_NETWORK...) are passed over.
+ * no cause. rx-bearer's own codes (ERROR_CODES: ERR_AUTH, ERR_NETWORK...) are passed over.
  */
 export function networkCause(error: unknown): string | undefined {
   const seen = new Set<unknown>();
@@ -23,7 +27,7 @@ export function networkCause(error: unknown): string | undefined {
     seen.add(current);
     innermost = current;
     const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
-    if (typeof code === 'string' && !/^ERR_(AUTH|NETWORK|TIMEOUT|HTTP|INVALID_TOKEN_RESPONSE|RESPONSE_PARSE|DISPOSED|SERVER_RENDERING)$/.test(code)) {
+    if (typeof code === 'string' && !ours.has(code)) {
       const meaning = meanings.find(([pattern]) => pattern.test(code))?.[1];
       return meaning ? `${code}, ${meaning}` : code;
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StoreClient, TokenStore } from '../token-store.js';
+import type { StoreClient, TokenStore } from '../core.js';
 import { commandOf, messagesOn, type RedisClientLike } from './redis-client.js';
 import { sessionCodec } from './session-codec.js';
 import { sharedCycle } from './shared-cycle.js';

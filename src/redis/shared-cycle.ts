@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Observable, catchError, defer, finalize, map, of, race, switchMap, take, tap, throwError, timeout, timer } from 'rxjs';
-import { refreshTime } from '../refresh-time.js';
-import { Secret } from '../secret.js';
-import type { Session } from '../token-response.js';
-import type { Coordination, StoreClient, StoreCycle } from '../token-store.js';
+import { refreshTime, Secret, type Coordination, type Session, type StoreClient, type StoreCycle } from '../core.js';
 import type { SharedSession } from './session-codec.js';
 
 /** The primitives a shared store offers; each may reject or hang (the protocol bounds every call). */

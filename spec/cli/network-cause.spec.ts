@@ -1,0 +1,27 @@
+import { networkCause } from '../../src/cli/network-cause.js';
+import { AuthError, ERROR_CODES, FetchUnavailableError, NetworkError } from '../../src/index.js';
+
+/** An error with a `code` and a `cause`, the way fetch, undici and rx-bearer chain them. */
+const coded = (code: string, cause?: unknown) => Object.assign(new Error(code, { cause }), { code });
+const refused = () => coded('ECONNREFUSED');
+
+describe('networkCause (CLI)', () => {
+  it('passes over a FetchUnavailableError: ERR_FETCH_UNAVAILABLE is rx-bearer\'s code, not a system error code', () => {
+    expect(networkCause(new FetchUnavailableError())).toBeUndefined();
+    // Why cross-fetch did not load is what the user needs.
+    expect(networkCause(new FetchUnavailableError({ cause: coded('ERR_MODULE_NOT_FOUND') }))).toBe('ERR_MODULE_NOT_FOUND');
+  });
+
+  it('passes over every code of ERROR_CODES, down to the system code under it', () => {
+    for (const code of ERROR_CODES) {
+      expect(networkCause(coded(code))).withContext(code).toBeUndefined();
+      expect(networkCause(coded(code, refused()))).withContext(code).toBe('ECONNREFUSED, connection refused');
+    }
+  });
+
+  it('still reports system codes that look like rx-bearer\'s (ERR_…), with their meaning', () => {
+    const tls = coded('ERR_TLS_CERT_ALTNAME_INVALID');
+    expect(networkCause(new AuthError('unavailable', 'x', { cause: new NetworkError('https://x.example', { cause: tls }) }))).toBe('ERR_TLS_CERT_ALTNAME_INVALID, TLS certificate not trusted');
+    expect(networkCause(coded('ERR_AUTH_SOMETHING_ELSE'))).toBe('ERR_AUTH_SOMETHING_ELSE');
+  });
+});
