@@ -1,7 +1,5 @@
 import { asyncScheduler, firstValueFrom, of, take } from 'rxjs';
-import { createBearerAuth } from '../create-bearer-auth.js';
-import { AuthError } from '../errors.js';
-import type { BearerAuthOptions } from '../options.js';
+import { AuthError, createBearerAuth, type BearerAuthOptions } from '../core.js';
 import { jsonResponse, problem } from './problem.js';
 
 /** What `authorize` answers: `true` lets the caller have a token; `false` or 401 refuses (no session), 403 refuses (a session without the right). */
