@@ -1,8 +1,8 @@
 // S8: a fleet of N real Node processes, with and without the Redis store: auth calls
 // at a cold start (200 concurrent requests each) and over 10 s of 2 s tokens.
 import { createApiVideoTestServer } from 'rx-bearer/testing';
-import { startFleet } from '../spec/fleet/fleet.js';
-import { startRedisServer } from '../spec/fleet/redis-server.js';
+import { startFleet } from '../spec/integration/fleet/fleet.js';
+import { startRedisServer } from '../spec/integration/redis/redis-server.js';
 
 type Tally = { ok: number; failed: number };
 const API_KEY = 'bench-fleet-api-key';

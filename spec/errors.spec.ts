@@ -1,8 +1,5 @@
-import { createRequire } from 'node:module';
 import { inspect } from 'node:util';
 import * as src from '../src/index.js';
-
-const require = createRequire(import.meta.url);
 
 describe('errors', () => {
   const make = (lib: typeof src) => [
@@ -57,16 +54,6 @@ describe('errors', () => {
       expect(error.code).toBe((error.constructor as unknown as { code: string }).code);
       expect(error.code).toMatch(/^ERR_[A-Z_]+$/);
     }
-  });
-
-  it('isRxBearerError recognises the errors of another copy of the package (the CommonJS build), by code too', () => {
-    const cjs = require('../dist/index.cjs') as typeof src;
-    for (const error of make(cjs)) {
-      expect(error instanceof src.RxBearerError).toBeFalse();
-      expect(src.isRxBearerError(error)).withContext(error.name).toBeTrue();
-      expect(src.isRxBearerError(error, error.code)).toBeTrue();
-    }
-    expect(cjs.isRxBearerError(new src.NetworkError('https://x.example'), 'ERR_NETWORK')).toBeTrue();
   });
 
   it("does not mistake another library's error with a look-alike code or name for one of ours", () => {

@@ -14,7 +14,7 @@ import { createTokenHandler } from '../../src/server/index.js';
 import { createApiVideoTestServer } from '../../src/testing/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-/** Known to this process only: no answer to the page contains it (spec/demo/web-demo.spec.ts scans them all). */
+/** Known to this process only: no answer to the page contains it (spec/integration/browser/web-demo.spec.ts scans them all). */
 const DEMO_KEY = 'web-demo-api-key';
 const TOKEN_PATH = '/api/video-token';
 /** The most auth-log entries one answer carries; a page further behind gets the rest at its next poll. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 describe('README examples', () => {
   const examples = [
-    'quick-start/node.mjs', // Quick start: run by spec/readme/quick-starts.spec.ts
+    'quick-start/node.mjs', // Quick start: run by spec/integration/browser/readme-quick-starts.spec.ts
     'quick-start/browser.js',
     'quick-start/index.html',
     'quick-start/app.config.ts', // run by spec/readme/quick-start-angular.spec.ts

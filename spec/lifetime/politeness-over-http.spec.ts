@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { AuthError, createBearerAuth, type BearerAuth } from '../../src/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
 import { eventually } from '../helpers/http.js';
-
-const run = promisify(execFile);
 
 describe('lifetime and politeness over HTTP', () => {
   let server: ApiVideoTestServer;
@@ -19,21 +15,6 @@ describe('lifetime and politeness over HTTP', () => {
     auth = undefined;
     await server.close();
   });
-
-  it('a Node script that makes two requests and never calls dispose() exits within a second of its last request', async () => {
-    const script = `
-      const { createBearerAuth } = await import('rx-bearer');
-      const { firstValueFrom } = await import('rxjs');
-      const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: process.env.BASE_URL });
-      await firstValueFrom(auth.json('/videos'));
-      await firstValueFrom(auth.json('/videos'));
-      const last = Date.now();
-      process.on('exit', () => console.log(JSON.stringify({ afterLast: Date.now() - last })));
-    `;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, BASE_URL: server.url }, timeout: 20_000 });
-    expect(JSON.parse(stdout).afterLast).toBeLessThan(1000); // a one-hour token: its refresh timer would have held the process
-    expect(server.counts['GET /videos']).toBe(2);
-  }, 30_000);
 
   it('a failed login followed by silence sends no further auth call', async () => {
     server.fail('POST /auth/api-key', { status: 503, count: 1000 });

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createApiVideoTestServer, type ApiVideoTestServer, type LoggedRequest } from '../../src/testing/index.js';
-import { browserModules } from '../helpers/module-files.js';
+import { createApiVideoTestServer, type ApiVideoTestServer, type LoggedRequest } from '../../../src/testing/index.js';
+import { browserModules } from './module-files.js';
 
 /**
  * Harness for the browser specs (browser-redirects.spec.ts and the findings pinned beside it).

@@ -4,9 +4,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
-import { selfSignedCertificate } from '../helpers/tls.js';
-import { eventually } from '../helpers/http.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
+import { selfSignedCertificate } from './tls.js';
+import { eventually } from '../../helpers/http.js';
 
 const API_KEY = 'cli-secret-api-key-7d2e';
 

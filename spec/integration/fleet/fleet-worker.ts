@@ -2,8 +2,8 @@
 // (with the Redis store unless STORE=none) against the test server.
 import { createClient } from 'redis';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { createBearerAuth, type BearerAuth } from '../../src/index.js';
-import { redisTokenStore } from '../../src/redis/index.js';
+import { createBearerAuth, type BearerAuth } from '../../../src/index.js';
+import { redisTokenStore } from '../../../src/redis/index.js';
 
 type Command = { type: 'start'; prefix?: string; encryptionKey?: string; requestTimeout?: number; storeTimeout?: number } | { type: 'burst'; n: number } | { type: 'steady'; ms: number; every: number } | { type: 'state' } | { type: 'traffic'; every: number } | { type: 'stop-traffic' };
 

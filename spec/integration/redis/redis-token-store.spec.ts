@@ -1,11 +1,11 @@
 import { Redis } from 'ioredis';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { createClient } from 'redis';
-import { createBearerAuth } from '../../src/index.js';
-import { redisTokenStore, type RedisClientLike } from '../../src/redis/index.js';
-import { sessionCodec } from '../../src/redis/session-codec.js';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
-import { startRedisServer, type RedisServer } from '../fleet/redis-server.js';
+import { createBearerAuth } from '../../../src/index.js';
+import { redisTokenStore, type RedisClientLike } from '../../../src/redis/index.js';
+import { sessionCodec } from '../../../src/redis/session-codec.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
+import { startRedisServer, type RedisServer } from './redis-server.js';
 
 const API_KEY = 'store-api-key-0123456789';
 

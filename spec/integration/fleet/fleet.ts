@@ -1,4 +1,4 @@
-// Starts N real child Node processes running spec/fleet/fleet-worker.ts, and talks to them over IPC.
+// Starts N real child Node processes running spec/integration/fleet/fleet-worker.ts, and talks to them over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { createClient } from 'redis';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
-import { eventually } from '../helpers/http.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
+import { eventually } from '../../helpers/http.js';
 import { startFleet, type Fleet } from './fleet.js';
-import { startRedisServer, type RedisServer } from './redis-server.js';
+import { startRedisServer, type RedisServer } from '../redis/redis-server.js';
 
 const API_KEY = 'fleet-api-key-0123456789';
 type Tally = { ok: number; failed: number; reasons: string[] };

@@ -3,8 +3,8 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
-import { createTokenHandler } from '../../src/server/index.js';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
+import { createTokenHandler } from '../../../src/server/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import { firstValueFrom } from 'rxjs';
-import { createBearerAuth, type AuthState, type BearerAuth } from '../src/index.js';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
-import { settleAll } from './helpers/http.js';
-import { leakedSecrets, secretsOf } from './helpers/leaks.js';
+import { createBearerAuth, type AuthState, type BearerAuth } from '../../src/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/api-video-test-server.js';
+import { settleAll } from '../helpers/http.js';
+import { leakedSecrets, secretsOf } from '../helpers/leaks.js';
 
 const API_KEY = 'test-api-key';
 /** The auth budget's sustained rate is one cycle a second: a second later the next one may start. */

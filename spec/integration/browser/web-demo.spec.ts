@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startWebDemo } from '../../demo/web/serve.js';
+import { startWebDemo } from '../../../demo/web/serve.js';
 
 const DEMO_KEY = 'web-demo-api-key';
 const UNREAD = '[body unread]';

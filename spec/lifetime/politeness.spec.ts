@@ -1,8 +1,8 @@
 import { firstValueFrom, of, type Subscription } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
-import { createMarbleTransport } from '../src/testing/marbles.js';
-import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
+import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../../src/index.js';
+import { createMarbleTransport } from '../../src/testing/marbles.js';
+import { createTestScheduler, numberedTokenResponse } from '../helpers/marbles.js';
 
 /** Work only while wanted, and be polite whatever the options and the server say (virtual time). */
 describe('lifetime and politeness (virtual time)', () => {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/api-video-test-server.js';
 
 const run = promisify(execFile);
 

@@ -1,9 +1,9 @@
 import { createServerAdapter } from '@whatwg-node/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createTokenHandler, type TokenHandler } from '../../src/server/index.js';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
-import { browserModules } from '../helpers/module-files.js';
+import { createTokenHandler, type TokenHandler } from '../../../src/server/index.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
+import { browserModules } from './module-files.js';
 
 /**
  * The whole tokenUrl story in Debian's headless Chromium: one origin on

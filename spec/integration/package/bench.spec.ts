@@ -1,8 +1,8 @@
-import { rxBearer } from '../bench/contenders/index.js';
-import { coldStart, expiry, outage, revocation } from '../bench/scenarios.js';
-import { scale } from '../bench/scale.js';
-import { coreSize } from '../bench/size.js';
-import { bytesPerSource, decodeMappings, decodeVlq } from '../bench/sourcemap.js';
+import { rxBearer } from '../../../bench/contenders/index.js';
+import { coldStart, expiry, outage, revocation } from '../../../bench/scenarios.js';
+import { scale } from '../../../bench/scale.js';
+import { coreSize } from '../../../bench/size.js';
+import { bytesPerSource, decodeMappings, decodeVlq } from '../../../bench/sourcemap.js';
 
 /**
  * The benchmark's deterministic figures for rx-bearer (auth-call counts,

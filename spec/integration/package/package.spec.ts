@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
+import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/api-video-test-server.js';
 
 const run = promisify(execFile);
 
