@@ -1,6 +1,8 @@
 import type { TestScheduler } from 'rxjs/testing';
 import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { normalizeOptions } from '../src/options.js';
 import { createMarbleTransport } from '../src/testing/marbles.js';
+import { createTokenEngine } from '../src/token-engine.js';
 import { createTestScheduler, numberedTokenResponse } from './helpers/marbles.js';
 
 describe('token engine (virtual time)', () => {
@@ -196,6 +198,77 @@ describe('token engine (virtual time)', () => {
       });
       expectSubscriptions(refresh.subscriptions).toBe('-^!');
       disposeAt(auth, 10);
+    });
+  });
+});
+
+/** The lifecycle the request side uses, on the engine itself: current, next, renewable, refused. */
+describe('token engine lifecycle (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const engineOf = (transport: NonNullable<BearerAuthOptions['transport']>) =>
+    createTokenEngine(normalizeOptions({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5, maxAttempts: 1 } }));
+  const unclosed = () => scheduler.actions.filter((action) => !action.closed).length;
+
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  it('refused(current token) drops it and brings the next one after one refresh; refused(a stale one) brings the current one, no refresh', () => {
+    scheduler.run(({ cold }) => {
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-(t|)', { t: numberedTokenResponse(1) });
+      transport.answerRefresh('--(t|)', { t: numberedTokenResponse(2) });
+      const engine = engineOf(transport);
+      const seen: string[] = [];
+      engine.next().subscribe((token) => seen.push(`${scheduler.now()} next ${token}`));
+      scheduler.schedule(() => {
+        engine.refused('access-1').subscribe((token) => seen.push(`${scheduler.now()} refused(1) ${token}`));
+        expect(engine.current()).toBeNull(); // dropped at once
+      }, 10);
+      scheduler.schedule(() => engine.refused('access-1').subscribe((token) => seen.push(`${scheduler.now()} late refused(1) ${token}`)), 20);
+      scheduler.schedule(() => {
+        expect(seen).toEqual(['1 next access-1', '12 refused(1) access-2', '20 late refused(1) access-2']);
+        expect(transport.calls.refresh).toBe(1);
+        engine.dispose();
+      }, 30);
+    });
+  });
+
+  it('renewable(token): a stale token always; the current one only while the budget allows a cycle', () => {
+    scheduler.run(({ cold }) => {
+      const transport = createMarbleTransport({ cold });
+      const engine = engineOf(transport);
+      engine.next().subscribe();
+      scheduler.schedule(() => {
+        expect(engine.renewable('some-older-token')).toBeTrue();
+        const current = engine.current()!;
+        expect(engine.renewable(current)).toBeTrue();
+        engine.refused(current).subscribe(); // a second cycle
+      }, 10);
+      scheduler.schedule(() => engine.refused(engine.current()!).subscribe(), 20); // a third: the burst is spent
+      scheduler.schedule(() => {
+        expect(engine.renewable(engine.current()!)).toBeFalse();
+        expect(engine.renewable('some-older-token')).toBeTrue();
+      }, 30);
+      scheduler.schedule(() => {
+        expect(engine.renewable(engine.current()!)).toBeTrue(); // a second after the first cycle
+        engine.dispose();
+      }, 1000);
+    });
+  });
+
+  it('current() with a token at hand schedules nothing, and nobody holding the engine leaves no timer', () => {
+    scheduler.run(({ cold }) => {
+      const transport = createMarbleTransport({ cold });
+      const engine = engineOf(transport);
+      engine.next().subscribe();
+      scheduler.schedule(() => {
+        const before = unclosed();
+        for (let i = 0; i < 100; i++) expect(engine.current()).not.toBeNull();
+        expect(unclosed()).toBe(before);
+        expect(before).toBe(1); // only the check below
+      }, 10);
+      scheduler.schedule(() => engine.dispose(), 20);
     });
   });
 });
