@@ -1,5 +1,5 @@
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { AuthError, createBearerAuth, DisposedError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
 import { normalizeOptions } from '../src/options.js';
 import { createMarbleTransport } from '../src/testing/marbles.js';
 import { createTokenEngine } from '../src/token-engine.js';
@@ -269,6 +269,25 @@ describe('token engine lifecycle (virtual time)', () => {
         expect(before).toBe(1); // only the check below
       }, 10);
       scheduler.schedule(() => engine.dispose(), 20);
+    });
+  });
+});
+
+describe('token engine, a transport that fails the same way twice (virtual time)', () => {
+  it('a request waiting on a cycle that fails with the very same AuthError instance as the last one is told, not left waiting', () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(({ cold }) => {
+      const same = new AuthError('unavailable', 'down');
+      const transport = { login: () => cold<never>('-#', undefined, same), refresh: () => cold<never>('-#', undefined, same) };
+      const auth = createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { maxAttempts: 1 } });
+      const outcomes: string[] = [];
+      const use = () => auth.authorize((token) => cold('(x|)', { x: token })).subscribe({ error: (e: AuthError) => outcomes.push(`${scheduler.now()} ${e === same}`) });
+      use();
+      scheduler.schedule(use, 2000);
+      scheduler.schedule(() => {
+        expect(outcomes).toEqual(['1 true', '2001 true']);
+        auth.dispose();
+      }, 2100);
     });
   });
 });

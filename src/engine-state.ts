@@ -15,6 +15,8 @@ export interface EngineState {
   readonly refreshSpent: boolean;
   /** When the last cycle started. */
   readonly startedAt: number;
+  /** How many cycles have started: tells a waiter whether an error is news. */
+  readonly cycles: number;
   readonly budget: AuthBudget;
   readonly error?: AuthError;
   readonly coordination?: Coordination;
@@ -35,7 +37,7 @@ export type EngineEvent =
   | { readonly type: 'refresh-rejected'; readonly session: Session }
   | { readonly type: 'coordinated'; readonly coordination: Coordination };
 
-export const initialState: EngineState = Object.freeze({ status: 'idle', token: null, session: null, refreshSpent: false, startedAt: -Infinity, budget: fullBudget });
+export const initialState: EngineState = Object.freeze({ status: 'idle', token: null, session: null, refreshSpent: false, startedAt: -Infinity, cycles: 0, budget: fullBudget });
 
 const isExpired = ({ token, session }: EngineState, now: number) => token !== null && session !== null && now >= session.expiresAt;
 
@@ -43,7 +45,7 @@ const isExpired = ({ token, session }: EngineState, now: number) => token !== nu
 export function reduce(state: EngineState, event: EngineEvent): EngineState {
   switch (event.type) {
     case 'started':
-      return { ...state, status: state.session ? 'refreshing' : 'authenticating', error: undefined, startedAt: event.at, budget: spend(state.budget, event.at) };
+      return { ...state, status: state.session ? 'refreshing' : 'authenticating', error: undefined, startedAt: event.at, cycles: state.cycles + 1, budget: spend(state.budget, event.at) };
     case 'succeeded':
       return { ...state, status: 'authenticated', session: event.session, token: event.session.accessToken, refreshSpent: false, error: undefined };
     case 'failed': {

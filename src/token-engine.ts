@@ -40,8 +40,9 @@ export function createTokenEngine(options: ResolvedOptions) {
   const events = new Subject<EngineEvent>();
   const state = new BehaviorSubject<EngineState>(initialState);
   events.pipe(scan(reduce, initialState), distinctUntilChanged()).subscribe(state);
-  const dispatch = (event: EngineEvent) => events.next(event);
   let isDisposed = false;
+  // Nothing is published once dispose() has begun: its own teardown (a login cancelled) is not news.
+  const dispatch = (event: EngineEvent) => !isDisposed && events.next(event);
   const disposed = () => isDisposed;
   /** Fires at dispose(): every timer and every cycle ends with it. */
   const disposing = new Subject<void>();
@@ -158,7 +159,8 @@ export function createTokenEngine(options: ResolvedOptions) {
   const waitFor = (before: EngineState, accept: (s: EngineState) => boolean): Observable<string> =>
     holding(
       state.pipe(
-        filter((s) => (accept(s) && s.token !== null) || (s.status === 'error' && s.error !== before.error)),
+        // An error is news if a cycle failed since `before`: one under way then, or one started after it.
+        filter((s) => (accept(s) && s.token !== null) || (s.status === 'error' && (before.status !== 'error' || s.cycles !== before.cycles))),
         take(1),
         map((s) => {
           if (s.token === null || !accept(s)) throw s.error;
