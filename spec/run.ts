@@ -16,9 +16,19 @@ runner.addReporter({
     if (result.status === 'passed') passed++;
     else if (result.status === 'failed') failed++;
   },
+  // A beforeAll/afterAll that throws, or an error outside any spec, fails the run without failing a spec: count it,
+  // so that the last line never says "0 failed" for a run that exits 1.
+  suiteDone(result) {
+    if (result.status === 'failed') failed++;
+  },
+  jasmineDone(result) {
+    if (result.failedExpectations.length > 0) failed++;
+  },
 });
 const filter = option('filter');
 const files = args.filter((arg) => !arg.startsWith('--'));
 const result = await runner.execute(files.length ? files : undefined, filter);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = result.overallStatus === 'passed' ? 0 : 1;
+// Exit now rather than when the event loop empties: a failing spec may leave a server, a socket or a timer behind,
+// and the run must still end (with 1) instead of hanging after its last line. The write's callback runs once the
+// line, and everything the reporter wrote before it, has been handed to the OS, even when stdout is a pipe.
+process.stdout.write(`${passed} passed, ${failed} failed\n`, () => process.exit(result.overallStatus === 'passed' ? 0 : 1));

@@ -23,7 +23,9 @@ describe('secrets (API key, refresh tokens)', () => {
     return response;
   };
 
+  const clients: BearerAuth[] = [];
   const track = (auth: BearerAuth) => {
+    clients.push(auth);
     auth.state$.subscribe((state: AuthState) => seen.push(state, state.error));
     return auth;
   };
@@ -31,7 +33,11 @@ describe('secrets (API key, refresh tokens)', () => {
   beforeEach(async () => {
     server = await createApiVideoTestServer({ ttl: 3600 });
   });
-  afterEach(() => server.close());
+  afterEach(async () => {
+    // Also when a step failed before the spec's own dispose(): a client left running would outlive the run.
+    clients.splice(0).forEach((auth) => auth.dispose());
+    await server.close();
+  });
 
   it('never appear in errors, states, logs of the server or printed objects, across failures', async () => {
     const auth = track(createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, fetch: recordingFetch, retry: { maxAttempts: 2, initialDelay: 1 } }));

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { firstValueFrom, of, throwError } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
-import { createBearerAuth, HttpError, type BearerAuthOptions } from '../../src/index.js';
+import { createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../../src/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
 import { createMarbleTransport } from '../../src/testing/marbles.js';
 import { createTestScheduler, numberedTokenResponse } from '../helpers/marbles.js';
@@ -142,17 +142,20 @@ describe('review of issue 13 (virtual time)', () => {
 
 describe('review of issue 13 (over HTTP)', () => {
   let server: ApiVideoTestServer;
+  let auth: BearerAuth | undefined;
 
   beforeEach(async () => {
     server = await createApiVideoTestServer();
   });
   afterEach(async () => {
+    auth?.dispose(); // also when the spec failed before its own dispose()
+    auth = undefined;
     await server.close();
   });
 
   it('an auth server echoing the API key in a response header does not put it into the AuthError or state$', async () => {
     server.fail('POST /auth/api-key', { status: 503, headers: { 'x-echo': 'test-api-key' } });
-    const auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, retry: { maxAttempts: 1 } });
+    auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, retry: { maxAttempts: 1 } });
     const states: unknown[] = [];
     auth.state$.subscribe((state) => states.push(state));
     const error = await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught);

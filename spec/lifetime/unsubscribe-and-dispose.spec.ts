@@ -94,6 +94,7 @@ describe('unsubscribing and disposing mid-flight', () => {
       expect(await eventually(() => server.aborted === 1)).toBeTrue();
       expect(timers()).toBe(baseline);
     } finally {
+      auth.dispose(); // also when a step above failed (a second dispose() does nothing)
       watch.stop();
       await server.close();
     }

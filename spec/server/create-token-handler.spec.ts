@@ -48,11 +48,14 @@ describe('rx-bearer/server createTokenHandler (over HTTP, mounted with @whatwg-n
         throw new Error('session store at redis://secret-host is down');
       },
     });
-    const response = await handler(new Request('http://app.example/api/video-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
-    handler.dispose();
-    expect(response.status).toBe(500);
-    expect(await response.text()).not.toContain('secret-host');
-    expect(env.api.counts['POST /auth/api-key']).toBeUndefined();
+    try {
+      const response = await handler(new Request('http://app.example/api/video-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('secret-host');
+      expect(env.api.counts['POST /auth/api-key']).toBeUndefined();
+    } finally {
+      handler.dispose(); // also when the handler throws: its BearerAuth would outlive the spec
+    }
   });
 
   it('requires authorize: no default lets everyone in', () => {
