@@ -1,6 +1,6 @@
 import {
   BehaviorSubject, EMPTY, Observable, Subject, catchError, defer, distinctUntilChanged, exhaustMap, filter, finalize, map, merge, of,
-  raceWith, scan, share, switchMap, take, takeUntil, tap, throwError, throwIfEmpty, timer, type MonoTypeOperatorFunction,
+  raceWith, scan, share, switchMap, take, takeUntil, tap, throwError, throwIfEmpty, timer,
 } from 'rxjs';
 import { authenticate } from './auth-cycle.js';
 import type { Asker } from './auth-budget.js';
@@ -43,14 +43,12 @@ export function createTokenEngine(options: ResolvedOptions) {
   let isDisposed = false;
   // Nothing is published once dispose() has begun: its own teardown (a login cancelled) is not news.
   const dispatch = (event: EngineEvent) => !isDisposed && events.next(event);
-  const disposed = () => isDisposed;
   /** Fires at dispose(): every timer and every cycle ends with it. */
   const disposing = new Subject<void>();
 
   /** Fires when the timers pipeline ends because nobody wants tokens any more. */
   const unwanted = new Subject<void>();
   let wanted = false;
-  const whileWanted = <T>(): MonoTypeOperatorFunction<T> => takeUntil(unwanted);
 
   /** Drops the token once its expiry has passed, even if its timer is late (a laptop that slept). */
   const dropExpired = () => dispatch({ type: 'expired', at: now() });
@@ -68,8 +66,11 @@ export function createTokenEngine(options: ResolvedOptions) {
         take(1),
         map((next): EngineEvent => ({ type: 'succeeded', session: next })),
         throwIfEmpty(() => new AuthError('unavailable', 'The auth cycle ended without a session')),
-        // A cycle ends with an event, never an error: the AuthError becomes the state's.
-        catchError((error: AuthError) => of<EngineEvent>({ type: 'failed', at: now(), error })),
+        // A cycle ends with an event, never an error: the AuthError becomes the state's (a store's bug becomes one too).
+        catchError((error: unknown) => {
+          const failure = error instanceof AuthError ? error : new AuthError('unavailable', 'The auth cycle failed', { cause: error });
+          return of<EngineEvent>({ type: 'failed', at: now(), error: failure });
+        }),
       );
       // A login nobody waits for is cancelled; a store's cycle (it may hold the fleet's lock) and a refresh on the wire are not.
       const cancellable = !shared && !base?.refreshToken;
@@ -87,7 +88,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     .pipe(
       exhaustMap((asker) => {
         const at = cycleAllowedAt(state.value, asker);
-        const budget = at > now() ? timerAt(at, scheduler).pipe(whileWanted()) : of(0);
+        const budget = at > now() ? timerAt(at, scheduler).pipe(takeUntil(unwanted)) : of(0);
         return new Observable<never>((subscriber) => {
           let result: EngineEvent | undefined;
           return budget.pipe(switchMap(cycle)).subscribe({
@@ -102,7 +103,7 @@ export function createTokenEngine(options: ResolvedOptions) {
       takeUntil(disposing),
     )
     .subscribe();
-  const demand = (asker: Asker) => !disposed() && demands.next(asker);
+  const demand = (asker: Asker) => !isDisposed && demands.next(asker);
 
   const refreshAt = (session: Session) => refreshTime(session, options.refreshLeadTime);
   /** When the engine may start a cycle by itself, at `time` at the earliest. */
@@ -186,7 +187,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     return (awaited = wait);
   };
 
-  const afterDispose = <T>(make: () => Observable<T>): Observable<T> => defer(() => (disposed() ? throwError(() => new DisposedError()) : make()));
+  const afterDispose = <T>(make: () => Observable<T>): Observable<T> => defer(() => (isDisposed ? throwError(() => new DisposedError()) : make()));
 
   /**
    * The token a caller can use now, or null. Inside the lead window, or after
@@ -246,7 +247,7 @@ export function createTokenEngine(options: ResolvedOptions) {
 
   /** The state, wanted while subscribed; the first subscriber with no token starts the login. */
   const live = new Observable<EngineState>((subscriber) => {
-    if (disposed()) return subscriber.complete();
+    if (isDisposed) return subscriber.complete();
     subscriber.add(alive.subscribe());
     dropExpired();
     const s = state.value;
@@ -258,7 +259,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     token$: live.pipe(map((s) => validToken(s, now())), distinctUntilChanged()),
     state$: live.pipe(map(toPublicState), distinctUntilChanged(sameState)),
     get token(): string | null {
-      return disposed() ? null : validToken(state.value, now());
+      return isDisposed ? null : validToken(state.value, now());
     },
     get state(): AuthState {
       return toPublicState(state.value);
@@ -268,7 +269,7 @@ export function createTokenEngine(options: ResolvedOptions) {
       return state.value.session?.expiresAt;
     },
     get disposed(): boolean {
-      return disposed();
+      return isDisposed;
     },
     current,
     next,
