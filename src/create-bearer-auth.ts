@@ -21,7 +21,7 @@ export interface BearerAuth {
   json<T = unknown>(input: string | URL | Request, init?: RequestInit): Observable<T>;
   /** Runs any token-using Observable factory (HttpClient, ajax, axios...) with the same 401 handling. */
   authorize<T>(factory: (token: string) => Observable<T>, options?: AuthorizeOptions): Observable<T>;
-  /** Forces a refresh now (or joins the one under way) and emits the new token. */
+  /** Forces a refresh now (or joins the one under way) and emits the new token; within the auth budget (a burst of 3, then one a second), so it may wait up to a second. */
   refresh(): Observable<string>;
   /**
    * Where this client's token may go: baseUrl's origin and allowedOrigins,
