@@ -168,3 +168,64 @@ describe('auth budget, on every path (virtual time)', () => {
     });
   });
 });
+
+describe('auth budget, a revocation once the burst is spent (virtual time)', () => {
+  let scheduler: TestScheduler;
+  const http = (status: number) => new HttpError({ status, url: 'https://ws.api.video/x' });
+  beforeEach(() => {
+    scheduler = createTestScheduler();
+  });
+
+  /** A server that accepts its current token only: `revoke()` makes every token issued so far dead. */
+  const setup = (cold: Parameters<Parameters<TestScheduler['run']>[0]>[0]['cold']) => {
+    const transport = createMarbleTransport({ cold });
+    const auth = createBearerAuth({ apiKey: 'the-api-key', transport, scheduler, retry: { random: () => 0.5, maxAttempts: 1 } });
+    const dead = new Set<string>();
+    const outcomes: string[] = [];
+    const use = () =>
+      auth.authorize((token) => (dead.has(token) ? cold('-#', undefined, http(401)) : of('ok'))).subscribe({ next: (v) => outcomes.push(`${scheduler.now()} ${v}`), error: (e: HttpError) => outcomes.push(`${scheduler.now()} ${e.status}`) });
+    const revoke = () => dead.add(auth.token!);
+    return { auth, transport, use, revoke, outcomes };
+  };
+
+  it('hands the 401 over at once, drops the dead token, and the next request gets a new one when the budget allows', () => {
+    scheduler.run(({ cold }) => {
+      const { auth, transport, use, revoke, outcomes } = setup(cold);
+      use(); // login at 0, the token accepted
+      scheduler.schedule(() => (revoke(), use()), 10); // refresh 1 (burst)
+      scheduler.schedule(() => (revoke(), use()), 20); // refresh 2 (burst spent)
+      scheduler.schedule(() => (revoke(), use()), 30); // no cycle allowed now: the 401 goes to the caller
+      scheduler.schedule(() => {
+        expect(auth.token).toBeNull(); // not the dead token
+        use(); // waits for the budget
+      }, 40);
+      scheduler.schedule(() => {
+        expect(outcomes).toEqual(['1 ok', '12 ok', '22 ok', '31 401', '1001 ok']);
+        expect(transport.calls.refresh).toBe(3);
+        auth.dispose();
+      }, 2000);
+    });
+  });
+
+  it('with a token$ subscriber, the new token follows by itself as soon as the budget allows', () => {
+    scheduler.run(({ cold }) => {
+      const { auth, transport, use, revoke } = setup(cold);
+      const tokens: Array<string | null> = [];
+      auth.token$.subscribe((token) => tokens.push(token));
+      scheduler.schedule(use, 5);
+      scheduler.schedule(() => (revoke(), use()), 10);
+      scheduler.schedule(() => (revoke(), use()), 20);
+      scheduler.schedule(() => (revoke(), use()), 30);
+      scheduler.schedule(() => {
+        expect(transport.calls.refresh).toBe(2); // the budget holds the next cycle back...
+        expect(tokens[tokens.length - 1]).toBeNull(); // ...but the dead token is no longer handed out
+      }, 500);
+      scheduler.schedule(() => {
+        expect(transport.calls.refresh).toBe(3); // no request asked: the subscriber's engine did, when allowed
+        expect(tokens[tokens.length - 1]).toBe(auth.token);
+        expect(auth.token).not.toBeNull();
+        auth.dispose();
+      }, 1500);
+    });
+  });
+});

@@ -38,14 +38,14 @@ describe('401 policy', () => {
       engine.next().subscribe();
       scheduler.schedule(() => {
         const token = engine.current()!;
-        policy.refusedAgain(route('GET https://ws.api.video/forbidden'), token);
+        policy.refusedWithoutResend(route('GET https://ws.api.video/forbidden'), token, 'resend');
         expect(policy.firstPhase(token, route('GET https://ws.api.video/forbidden'))).toBe('only');
         expect(policy.firstPhase(token, route('GET https://ws.api.video/videos'))).toBe('first');
         expect(policy.firstPhase(token, {})).toBe('first');
-        policy.refusedAgain({}, token);
+        policy.refusedWithoutResend({}, token, 'resend');
         expect(policy.firstPhase(token, {})).toBe('only');
         // A stale token's refusal is not a verdict on the route.
-        policy.refusedAgain(route('GET https://ws.api.video/other'), 'an-older-token');
+        policy.refusedWithoutResend(route('GET https://ws.api.video/other'), 'an-older-token', 'resend');
         expect(policy.firstPhase(token, route('GET https://ws.api.video/other'))).toBe('first');
         engine.dispose();
       }, 10);

@@ -9,8 +9,9 @@ export interface RequestPlan<T> {
    * Starts one send with `token`: its answer goes to `subscriber` (next, then
    * complete), a failure to `failed`; returns the teardown that cancels it.
    * Callbacks rather than an Observable per send: thousands may be in flight.
-   * In the 'resend' phase, a refusal is reported to the policy by the send
-   * itself (it knows its answer's shape).
+   * Outside the 'first' phase, a refusal is reported to the policy by the
+   * send itself (it knows its answer's shape), and so is an answer that
+   * accepted the token.
    */
   send(token: string, phase: SendPhase, subscriber: Subscriber<T>, failed: (error: unknown) => void): TeardownLogic;
   /** Whether a failure of a 'first' send means "the token was refused". */

@@ -66,11 +66,14 @@ export function createBearerAuth(options: BearerAuthOptions): BearerAuth {
       const plan: RequestPlan<T> = {
         send: (token, phase, subscriber, failed) =>
           defer(() => factory(token)).subscribe({
-            next: (value) => subscriber.next(value),
+            next: (value) => {
+              policy.accepted(token);
+              subscriber.next(value);
+            },
             complete: () => subscriber.complete(),
             error: (error: unknown) => {
-              // A resend refused too tells the policy: the route refuses the token, not a stale one.
-              if (phase === 'resend' && isUnauthorized(error)) policy.refusedAgain(plan, token);
+              // A refusal with no resend to follow tells the policy (a route that refuses, or a revoked token).
+              if (phase !== 'first' && isUnauthorized(error)) policy.refusedWithoutResend(plan, token, phase);
               failed(error);
             },
           }),

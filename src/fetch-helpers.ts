@@ -72,12 +72,12 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
       // A Request's body is read whole first (to be sendable again); the wait ends with the signal too.
       const body = this.body instanceof Promise ? await unlessAborted(this.body, signal) : this.body;
       const { response, url, carried } = await sendOnce(this.target, this.init, body, token === null ? null : bearer(token), this.accept, signal);
-      if (response.status === 401 && carried) {
-        if (phase === 'resend') policy.refusedAgain(this, token!);
-        if (phase === 'first') {
+      if (carried) {
+        if (response.status !== 401) policy.accepted(token!);
+        else if (phase === 'first') {
           discardBody(response);
           throw new TokenRefused();
-        }
+        } else policy.refusedWithoutResend(this, token!, phase);
       }
       return this.read(response, url, token ?? undefined);
     }

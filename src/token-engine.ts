@@ -235,6 +235,17 @@ export function createTokenEngine(options: ResolvedOptions) {
       return at !== null ? of(at) : next();
     });
 
+  /**
+   * The server refused `token`, and no resend follows: if it is still the
+   * current one it is dropped, and while anyone wants tokens the next cycle
+   * starts as soon as the budget allows.
+   */
+  const revoked = (token: string): void => {
+    if (state.value.token !== token) return;
+    dispatch({ type: 'refused', token });
+    if (wanted) demand('caller');
+  };
+
   /** Forces a new session now (or joins the cycle under way), within the budget. */
   const refresh = (): Observable<string> =>
     afterDispose(() => {
@@ -275,6 +286,7 @@ export function createTokenEngine(options: ResolvedOptions) {
     next,
     renewable,
     refused,
+    revoked,
     refresh,
     /** Completes at dispose(). */
     ended: disposing.asObservable(),

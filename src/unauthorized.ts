@@ -36,12 +36,20 @@ export class TokenRefused extends Error {}
  * spent: the budget is the protection), or on a route that refused even a
  * token fresh from a refresh, for the rest of that token's life (a saving:
  * a forbidden endpoint costs one refresh, not one per request).
+ *
+ * A token the server has accepted once and now refuses, with the budget spent,
+ * is revoked, not refused by a route: the 401 still goes to the caller at
+ * once, but the token is dropped, so that the next request (or a token$
+ * subscriber) gets a new one as soon as the budget allows, rather than the
+ * dead token until its expiry.
  */
 export function unauthorizedPolicy(engine: TokenEngine, { refreshOn, scheduler }: { refreshOn: RefreshOn; scheduler: SchedulerLike }) {
   const retryOn401 = refreshOn !== 'timer';
   /** Routes that refused a token fresh from a refresh, and until when that verdict holds (that token's expiry). */
   const refusing = new Map<string, number>();
   let refusedWithoutRoute: string | null = null;
+  /** The last token the server answered with something other than a 401. */
+  let accepted: string | null = null;
 
   const refuses = (request: Refusable, token: string): boolean =>
     request.routeName === undefined
@@ -55,11 +63,26 @@ export function unauthorizedPolicy(engine: TokenEngine, { refreshOn, scheduler }
     },
     /** After a refusal of `token`: the token to resend with (the next one, if `token` was the current one). */
     renew: (token: string) => engine.refused(token),
-    /** The resend with `fresh` was refused too: the route refuses the token, not a stale one. */
-    refusedAgain(request: Refusable, fresh: string): void {
+    /** The server answered `token` with something other than a 401 (one assignment per answer). */
+    accepted(token: string): void {
+      accepted = token;
+    },
+    /**
+     * A send that took no resend path ('resend' or 'only') was refused. After
+     * a resend, the route refuses even a fresh token (kept as a saving). With
+     * no resend because the budget was spent, a token the server accepted
+     * before has been revoked: it is dropped (see above).
+     */
+    refusedWithoutResend(request: Refusable, token: string, phase: SendPhase): void {
+      if (token !== engine.token) return;
+      if (phase === 'only') {
+        const budgetHeldItBack = retryOn401 && request.resendable !== false && !refuses(request, token);
+        if (budgetHeldItBack && token === accepted) engine.revoked(token);
+        return;
+      }
       const until = engine.expiresAt;
-      if (fresh !== engine.token || until === undefined) return;
-      if (request.routeName === undefined) return void (refusedWithoutRoute = fresh);
+      if (until === undefined) return;
+      if (request.routeName === undefined) return void (refusedWithoutRoute = token);
       if (refusing.size > 100) refusing.clear(); // bounded; it only saves refreshes
       refusing.set(request.routeName(), until);
     },
