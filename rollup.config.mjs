@@ -31,16 +31,20 @@ const tscSourceMaps = {
 };
 
 /**
- * The browser build swaps in *.browser.ts twins: no cross-fetch (every
- * browser has fetch).
+ * The browser builds swap in *.browser.ts twins: no cross-fetch (every
+ * browser has fetch). The production one (the exports map's default browser
+ * branch) also swaps dev.ts for dev.production.ts: short messages, no option
+ * type checks; the development condition's build keeps dev.ts.
  */
 const browserTwins = new Set(['./default-fetch.js']);
-const browserFetch = {
-  name: 'browser-twins',
+const twins = (suffix, sources) => ({
+  name: `${suffix}-twins`,
   resolveId(source) {
-    return browserTwins.has(source) ? fileURLToPath(new URL(`./build/${source.slice(2, -3)}.browser.js`, import.meta.url)) : null;
+    return sources.has(source) ? fileURLToPath(new URL(`./build/${source.slice(2, -3)}.${suffix}.js`, import.meta.url)) : null;
   },
-};
+});
+const browserFetch = twins('browser', browserTwins);
+const productionTwins = twins('production', new Set(['./dev.js']));
 
 /**
  * cross-fetch is loaded only where there is no global fetch: with `require`
@@ -111,6 +115,17 @@ export default [
     // dist/browser.mjs and browser.cjs: the core for browsers (the exports map's
     // browser condition); the CommonJS one for runners that require() it (Jest with jsdom).
     input: { browser: 'build/index.js' },
+    external,
+    plugins: [browserFetch, productionTwins, tscSourceMaps],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+    ],
+  },
+  {
+    // dist/browser.development.mjs and .cjs: the browser core with full messages and option type checks
+    // (the browser branch's development condition, which bundlers set in development builds).
+    input: { 'browser.development': 'build/index.js' },
     external,
     plugins: [browserFetch, tscSourceMaps],
     output: [

@@ -5,6 +5,8 @@
  * credentials. The core helpers, the redirect follower, the auth transport
  * and rx-bearer/angular all ask this module; none keeps a copy of the rule.
  */
+import { DEV } from './dev.js';
+import { invalidOption } from './option-error.js';
 
 /** api.video's auth routes, relative to baseUrl. Spelled here and nowhere else. */
 const AUTH_PATHS = { login: '/auth/api-key', refresh: '/auth/refresh' } as const;
@@ -54,9 +56,6 @@ export interface ScopeOptions {
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 const isHttp = (protocol: string) => protocol === 'https:' || protocol === 'http:';
 
-function refuse(option: string, requirement: string): never {
-  throw new TypeError(`"${option}" option must be ${requirement}`);
-}
 
 /** Parses an option's URL; its value is never echoed (it may hold a password). */
 function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
@@ -64,12 +63,12 @@ function parseOption(option: string, value: unknown, allowInsecureHttp: boolean,
   try {
     url = new URL(value as string, against);
   } catch {
-    return refuse(option, 'an absolute http(s) URL');
+    return invalidOption(option, DEV && 'an absolute http(s) URL');
   }
-  if (typeof value !== 'string' || !isHttp(url.protocol)) refuse(option, against ? 'an http(s) URL' : 'an absolute http(s) URL');
-  if (url.username !== '' || url.password !== '') refuse(option, 'a URL without a user name or password (credentials in a URL end up in logs and error messages)');
+  if (typeof value !== 'string' || !isHttp(url.protocol)) invalidOption(option, DEV && (against ? 'an http(s) URL' : 'an absolute http(s) URL'));
+  if (url.username !== '' || url.password !== '') invalidOption(option, DEV && 'a URL without a user name or password (credentials in a URL end up in logs and error messages)');
   if (url.protocol === 'http:' && !loopbackHosts.has(url.hostname) && !allowInsecureHttp) {
-    refuse(option, 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)');
+    invalidOption(option, DEV ? 'https (the token would travel in clear over http; set allowInsecureHttp: true to accept that)' : 'https');
   }
   return url;
 }
@@ -97,12 +96,12 @@ const pageBase = (): string | undefined => {
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
 export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl }: ScopeOptions): CredentialScope {
   const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
-  if (base.search !== '' || base.hash !== '') refuse('baseUrl', 'a URL without a query or fragment');
-  if (!Array.isArray(allowedOrigins)) refuse('allowedOrigins', 'an array of origins');
+  if (base.search !== '' || base.hash !== '') invalidOption('baseUrl', DEV && 'a URL without a query or fragment');
+  if (!Array.isArray(allowedOrigins)) invalidOption('allowedOrigins', DEV && 'an array of origins');
   const allowed = allowedOrigins.map((entry) => {
     const url = parseOption('allowedOrigins', entry, allowInsecureHttp);
     // An entry is an origin; a path would suggest a narrower scope than the one applied.
-    if (url.pathname !== '/' || url.search !== '' || url.hash !== '') refuse('allowedOrigins', "a list of origins such as 'https://cdn.example.com' (no path)");
+    if (url.pathname !== '/' || url.search !== '' || url.hash !== '') invalidOption('allowedOrigins', DEV && "a list of origins such as 'https://cdn.example.com' (no path)");
     return url.origin;
   });
   // The token endpoint: where the page's session cookie goes, never the bearer; a query would be lost in the comparison, so none.
@@ -116,7 +115,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     }
   })();
   const token = tokenUrl === undefined ? null : parseOption('tokenUrl', tokenUrl, allowInsecureHttp || samePage, page);
-  if (token && (token.search !== '' || token.hash !== '')) refuse('tokenUrl', 'a URL without a query or fragment');
+  if (token && (token.search !== '' || token.hash !== '')) invalidOption('tokenUrl', DEV && 'a URL without a query or fragment');
   const root = base.href.replace(/\/+$/, '');
   const resolveAgainst = `${root}/`;
   const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);

@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import { AuthError, type RxBearerErrorCode } from './errors.js';
 
 /**
@@ -17,6 +18,6 @@ export class FetchUnavailableError extends AuthError {
   override name = 'FetchUnavailableError';
   override readonly code: RxBearerErrorCode = 'ERR_FETCH_UNAVAILABLE';
   constructor(options: { cause?: unknown } = {}) {
-    super('unavailable', 'No fetch available: pass options.fetch to createBearerAuth()', options);
+    super('unavailable', DEV ? 'No fetch available: pass options.fetch to createBearerAuth()' : 'No fetch: pass options.fetch', options);
   }
 }

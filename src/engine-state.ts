@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import { allowedAt, fullBudget, holdUntil, spend, CYCLE_INTERVAL, type Asker, type AuthBudget } from './auth-budget.js';
 import type { AuthStatus } from './auth-state.js';
 import { AuthError } from './errors.js';
@@ -87,7 +88,7 @@ export const cycleAllowedAt = (state: EngineState, asker: Asker): number => allo
  */
 export function refusalOf(state: EngineState, now: number): AuthError | null {
   const wait = state.budget.notBefore - now;
-  if (wait > 0) return new AuthError('rate-limited', `The auth server asked to wait; ${Math.ceil(wait / 1000)} s remain`, { retryAfter: wait });
+  if (wait > 0) return new AuthError('rate-limited', DEV ? `The auth server asked to wait; ${Math.ceil(wait / 1000)} s remain` : 'wait', { retryAfter: wait });
   const { status, error } = state;
   const verdict = status === 'error' && (error?.reason === 'rejected' || error?.reason === 'redirected');
   return verdict && now < state.startedAt + CYCLE_INTERVAL ? error! : null;

@@ -1,3 +1,5 @@
+import { DEV } from './dev.js';
+
 /**
  * Every `code` an rx-bearer error can have, once: {@link RxBearerErrorCode}
  * is derived from it, and code that walks a cause chain (the CLI) uses it to
@@ -142,7 +144,7 @@ export class DisposedError extends RxBearerError {
   static readonly code = 'ERR_DISPOSED';
   override name = 'DisposedError';
   constructor() {
-    super(DisposedError.code, 'This BearerAuth was disposed; create a new one with createBearerAuth()');
+    super(DisposedError.code, DEV ? 'This BearerAuth was disposed; create a new one with createBearerAuth()' : 'disposed');
   }
 }
 
@@ -151,7 +153,7 @@ export class ServerRenderingError extends RxBearerError {
   static readonly code = 'ERR_SERVER_RENDERING';
   override name = 'ServerRenderingError';
   constructor() {
-    super(ServerRenderingError.code, 'rx-bearer does not authenticate while rendering on the server; pass startOnServer: true to provideBearerAuth() to allow it');
+    super(ServerRenderingError.code, DEV ? 'rx-bearer does not authenticate while rendering on the server; pass startOnServer: true to provideBearerAuth() to allow it' : 'server rendering: see startOnServer');
   }
 }
 

@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import type { Observable } from 'rxjs';
 import { credentialScope, type AuthRoute, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
@@ -10,7 +11,7 @@ function locationOrigin(response: Response, url: string): string {
   try {
     return new URL(response.headers.get('location') ?? '', url).origin;
   } catch {
-    return 'an unreadable Location';
+    return DEV ? 'an unreadable Location' : '?';
   }
 }
 
@@ -37,14 +38,14 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
       const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
-      throw new AuthError('redirected', `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects`, { status: response.status });
+      throw new AuthError('redirected', DEV ? `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects` : `${url} redirected ${where}`, { status: response.status });
     }
     // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
     // A success body is parsed as sent: redacting it could cut a token that happens to contain the credential.
     if (!response.ok) throw toHttpError(response, url, await readBody(response, credential), credential);
     const body = await readBody(response);
     if (body === null || typeof body !== 'object') {
-      throw new InvalidTokenResponseError(`the body of the ${response.status} answer from ${url} is not a JSON object`);
+      throw new InvalidTokenResponseError(DEV ? `the body of the ${response.status} answer from ${url} is not a JSON object` : `body from ${url}`);
     }
     return body as TokenResponse;
   });

@@ -1,7 +1,9 @@
 import { asyncScheduler, type SchedulerLike } from 'rxjs';
 import { credentialScope, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
+import { DEV } from './dev.js';
 import { httpTransport } from './http-transport.js';
+import { invalidOption as fail } from './option-error.js';
 import { Secret } from './secret.js';
 import type { AuthTransport } from './transport.js';
 import { tokenUrlTransport } from './token-url-transport.js';
@@ -96,13 +98,9 @@ export interface ResolvedOptions {
 /** setTimeout's limit: a longer single wait fires at once. */
 const MAX_TIMER = 2 ** 31 - 1;
 
-function fail(option: string, requirement: string): never {
-  throw new TypeError(`"${option}" option must be ${requirement}`);
-}
-
 function checkNumber(option: string, value: number, min: number, { integer = false, max = Infinity } = {}): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    fail(option, `a finite ${integer ? 'integer' : 'number'} >= ${min}${max < Infinity ? ` and <= ${max}` : ''}`);
+    fail(option, DEV && `a finite ${integer ? 'integer' : 'number'} >= ${min}${max < Infinity ? ` and <= ${max}` : ''}`);
   }
   return value;
 }
@@ -113,9 +111,10 @@ const inBrowser = (): boolean => {
   return page.window !== undefined || page.document !== undefined;
 };
 
-const browserKeyMessage =
-  '"apiKey" in a browser: anyone who opens the page can read it. Keep it on your server (rx-bearer/server) and pass tokenUrl, ' +
-  'or for internal tools only, dangerouslyAllowBrowser: true';
+const browserKeyMessage = DEV
+  ? '"apiKey" in a browser: anyone who opens the page can read it. Keep it on your server (rx-bearer/server) and pass tokenUrl, ' +
+    'or for internal tools only, dangerouslyAllowBrowser: true'
+  : '"apiKey" in a browser: pass tokenUrl (or dangerouslyAllowBrowser: true)';
 
 /**
  * Validates once, up front: a bad option throws a TypeError naming it.
@@ -123,7 +122,7 @@ const browserKeyMessage =
  * tell its endpoint which token was refused.
  */
 export function normalizeOptions(options: BearerAuthOptions, currentToken: () => string | null = () => null): ResolvedOptions {
-  if (options === null || typeof options !== 'object') fail('options', 'an object');
+  if (DEV && (options === null || typeof options !== 'object')) fail('options', 'an object');
   // Own properties only: a polluted Object.prototype must not choose where the key goes.
   options = Object.assign(Object.create(null) as BearerAuthOptions, options);
   const retryOptions: RetryOptions = Object.assign(Object.create(null) as RetryOptions, options.retry);
@@ -135,10 +134,10 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
   if (tokenUrl !== undefined) {
-    if (apiKey !== undefined) fail('tokenUrl', 'given without "apiKey" (one of them says where tokens come from)');
-    if (transport !== undefined) fail('tokenUrl', 'given without "transport" (one of them says where tokens come from)');
+    if (apiKey !== undefined) fail('tokenUrl', DEV && 'given without "apiKey" (one of them says where tokens come from)');
+    if (transport !== undefined) fail('tokenUrl', DEV && 'given without "transport" (one of them says where tokens come from)');
   } else {
-    if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', 'a non-empty string (or pass tokenUrl instead)');
+    if (typeof apiKey !== 'string' || apiKey.trim() === '') fail('apiKey', DEV && 'a non-empty string (or pass tokenUrl instead)');
     // A custom transport decides where the key goes (a test's marble transport sends it nowhere).
     if (transport === undefined && inBrowser() && dangerouslyAllowBrowser !== true) throw new TypeError(browserKeyMessage);
   }
@@ -150,14 +149,17 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true, max: 10 });
   checkNumber('retry.initialDelay', initialDelay, 0, { max: MAX_TIMER });
   checkNumber('retry.maxDelay', maxDelay, initialDelay, { max: MAX_TIMER });
-  if (typeof random !== 'function') fail('retry.random', 'a function');
-  if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
-  if (typeof fetch !== 'function') fail('fetch', 'a function');
-  if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') fail('scheduler', 'an RxJS scheduler');
-  if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
-    fail('transport', 'an object with login() and refresh() methods');
+  // Type checks that TypeScript makes at compile time: the browser production build leaves them out (DEV).
+  if (DEV) {
+    if (typeof random !== 'function') fail('retry.random', 'a function');
+    if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
+    if (typeof fetch !== 'function') fail('fetch', 'a function');
+    if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') fail('scheduler', 'an RxJS scheduler');
+    if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
+      fail('transport', 'an object with login() and refresh() methods');
+    }
+    if (store !== undefined && typeof store?.open !== 'function') fail('store', 'a TokenStore');
   }
-  if (store !== undefined && typeof store?.open !== 'function') fail('store', 'a TokenStore');
 
   return {
     // With tokenUrl there is no key: the transport ignores the empty one.

@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import type { CredentialScope, Target } from './credential-scope.js';
 import { NetworkError } from './errors.js';
 import { MAX_REDIRECTS, nextHop, type Hop } from './redirects.js';
@@ -46,7 +47,7 @@ export function redirectingFetch(fetchImpl: typeof fetch, scope: CredentialScope
   function followedByFetch(hop: Hop, sent: RequestInit): Promise<Response> {
     hidesRedirects = true;
     if (!safeMethods.has((hop.init.method ?? 'GET').toUpperCase())) {
-      throw new NetworkError(hop.target.href, { cause: new Error('the server redirected this request, and this fetch hides redirects; it follows them from the next request on') });
+      throw new NetworkError(hop.target.href, { cause: new Error(DEV ? 'the server redirected this request, and this fetch hides redirects; it follows them from the next request on' : 'hidden redirect') });
     }
     return fetchImpl(hop.target.href, { ...sent, redirect: 'follow' });
   }

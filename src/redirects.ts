@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import type { CredentialScope, Target } from './credential-scope.js';
 import { NetworkError } from './errors.js';
 
@@ -30,7 +31,7 @@ export function nextHop(response: Response, from: Hop, scope: CredentialScope): 
   if (location === null) return undefined;
   const target = scope.resolve(location, from.target.href);
   if (target === null || target.origin === 'null') {
-    throw new NetworkError(from.target.href, { cause: new Error('a redirect to a URL that is not http(s) is not followed') });
+    throw new NetworkError(from.target.href, { cause: new Error(DEV ? 'a redirect to a URL that is not http(s) is not followed' : 'non-http(s) redirect') });
   }
   const { init } = from;
   const method = (init.method ?? 'GET').toUpperCase();

@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import type { CredentialScope, Target } from './credential-scope.js';
 
 /** fetch's (input, init) as a URL, a RequestInit with a Headers object, and a body that can be sent again. */
@@ -37,11 +38,11 @@ function isResendable(body: unknown): boolean {
  */
 export function requestPreparer(scope: CredentialScope) {
   const resolve = (url: unknown): Target => {
-    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError('rx-bearer: a request takes a URL string, a URL or a Request');
+    if (typeof url !== 'string' && !(url instanceof URL)) throw new TypeError(DEV ? 'rx-bearer: a request takes a URL string, a URL or a Request' : 'rx-bearer: bad input');
     const target = scope.resolve(url);
-    if (target === null) throw new TypeError('rx-bearer: the request URL does not parse');
+    if (target === null) throw new TypeError(DEV ? 'rx-bearer: the request URL does not parse' : 'rx-bearer: bad URL');
     // fetch refuses these too; refused here, the password never reaches an error message.
-    if (/^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(target.href)) throw new TypeError('rx-bearer: the request URL must not contain a user name or password');
+    if (/^[a-z][a-z\d+.-]*:\/\/[^/?#]*@/i.test(target.href)) throw new TypeError(DEV ? 'rx-bearer: the request URL must not contain a user name or password' : 'rx-bearer: URL with credentials');
     return target;
   };
   /**

@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import {
   BehaviorSubject, EMPTY, Observable, Subject, catchError, defer, distinctUntilChanged, exhaustMap, filter, finalize, map, merge, of,
   raceWith, scan, share, switchMap, take, takeUntil, tap, throwError, throwIfEmpty, timer,
@@ -65,10 +66,10 @@ export function createTokenEngine(options: ResolvedOptions) {
       const outcome = run.pipe(
         take(1),
         map((next): EngineEvent => ({ type: 'succeeded', session: next })),
-        throwIfEmpty(() => new AuthError('unavailable', 'The auth cycle ended without a session')),
+        throwIfEmpty(() => new AuthError('unavailable', DEV ? 'The auth cycle ended without a session' : 'no session')),
         // A cycle ends with an event, never an error: the AuthError becomes the state's (a store's bug becomes one too).
         catchError((error: unknown) => {
-          const failure = error instanceof AuthError ? error : new AuthError('unavailable', 'The auth cycle failed', { cause: error });
+          const failure = error instanceof AuthError ? error : new AuthError('unavailable', DEV ? 'The auth cycle failed' : 'failed', { cause: error });
           return of<EngineEvent>({ type: 'failed', at: now(), error: failure });
         }),
       );

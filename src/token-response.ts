@@ -1,3 +1,4 @@
+import { DEV } from './dev.js';
 import { jwtDecode } from 'jwt-decode';
 import { InvalidTokenResponseError } from './errors.js';
 import { Secret } from './secret.js';
@@ -27,37 +28,37 @@ const isPositiveFinite = (value: unknown): value is number => typeof value === '
 function lifetimeMs(body: Record<string, unknown>, accessToken: string, sentAt: number): number {
   const expiresIn = body['expires_in'];
   if (expiresIn !== undefined && expiresIn !== null) {
-    if (!isPositiveFinite(expiresIn)) throw new InvalidTokenResponseError('expires_in must be a positive number of seconds');
-    if (!Number.isFinite(expiresIn * 1000)) throw new InvalidTokenResponseError('expires_in is too large');
+    if (!isPositiveFinite(expiresIn)) throw new InvalidTokenResponseError(DEV ? 'expires_in must be a positive number of seconds' : 'expires_in');
+    if (!Number.isFinite(expiresIn * 1000)) throw new InvalidTokenResponseError(DEV ? 'expires_in is too large' : 'expires_in');
     return expiresIn * 1000;
   }
   let claims: { exp?: unknown; iat?: unknown };
   try {
     claims = jwtDecode(accessToken);
   } catch (cause) {
-    throw new InvalidTokenResponseError('expires_in is missing and the access token is not a JWT', { cause });
+    throw new InvalidTokenResponseError(DEV ? 'expires_in is missing and the access token is not a JWT' : 'expires_in', { cause });
   }
   const { exp, iat } = claims;
-  if (!isPositiveFinite(exp)) throw new InvalidTokenResponseError('expires_in is missing and the access token has no exp claim');
+  if (!isPositiveFinite(exp)) throw new InvalidTokenResponseError(DEV ? 'expires_in is missing and the access token has no exp claim' : 'expires_in');
   const lifetime = isPositiveFinite(iat) ? (exp - iat) * 1000 : exp * 1000 - sentAt;
-  if (!isPositiveFinite(lifetime)) throw new InvalidTokenResponseError('the access token has already expired');
+  if (!isPositiveFinite(lifetime)) throw new InvalidTokenResponseError(DEV ? 'the access token has already expired' : 'expired');
   return lifetime;
 }
 
 /** Validates a token response; anything unusable is an InvalidTokenResponseError naming the field (never its value). */
 export function toSession(body: unknown, sentAt: number): Session {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw new InvalidTokenResponseError('the body is not a JSON object');
+    throw new InvalidTokenResponseError(DEV ? 'the body is not a JSON object' : 'body');
   }
   const record = body as Record<string, unknown>;
   const { token_type: tokenType, access_token: accessToken, refresh_token: refreshToken } = record;
   if (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer') {
-    throw new InvalidTokenResponseError('token_type must be "Bearer"');
+    throw new InvalidTokenResponseError(DEV ? 'token_type must be "Bearer"' : 'token_type');
   }
   if (typeof accessToken !== 'string' || accessToken === '') {
-    throw new InvalidTokenResponseError('access_token must be a non-empty string');
+    throw new InvalidTokenResponseError(DEV ? 'access_token must be a non-empty string' : 'access_token');
   }
-  if (typeof refreshToken !== 'string') throw new InvalidTokenResponseError('refresh_token must be a string');
+  if (typeof refreshToken !== 'string') throw new InvalidTokenResponseError(DEV ? 'refresh_token must be a string' : 'refresh_token');
   return {
     accessToken,
     refreshToken: new Secret(refreshToken),
