@@ -3,8 +3,8 @@
 import { axiosAuthRefresh } from './axios-auth-refresh.js';
 import { handWritten } from './hand-written.js';
 import { rxBearer } from './rx-bearer.js';
-import { staticToken, staticTokenWithSignal } from './static-token.js';
+import { rxjsFloor, staticToken, staticTokenWithSignal } from './static-token.js';
 
 export type { Adapter, Contender } from './adapter.js';
-export { axiosAuthRefresh, handWritten, rxBearer, staticToken, staticTokenWithSignal };
+export { axiosAuthRefresh, handWritten, rxBearer, rxjsFloor, staticToken, staticTokenWithSignal };
 export const contenders = [rxBearer, staticToken, handWritten, axiosAuthRefresh];

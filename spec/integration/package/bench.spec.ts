@@ -36,7 +36,7 @@ describe('benchmark figures that must not regress', () => {
 
   it('S6 size: the browser core in production mode (rxjs excluded) stays within its byte budget', async () => {
     const core = await coreSize('production');
-    // The target is 4,500 B min+gzip (#16); this budget catches growth meanwhile. Measured on the production-condition
+    // The target is 7,000 B min+gzip (#21; 4,500 B before it); this budget catches growth meanwhile. Measured on the production-condition
     // build since #16 (the same build the bench reports); before that, on the plain browser condition.
     // Measured min+gzip: 5,917 B before the credential boundary (#12); 7,262 B after it (the scope module, the redirect
     // follower now in browsers too); 7,795 B after lifetime and politeness (#13); 8,042 B with FetchUnavailableError (#15)
