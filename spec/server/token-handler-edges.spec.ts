@@ -153,7 +153,7 @@ describe('rx-bearer/server createTokenHandler at its edges', () => {
     it('answers 20 browsers 503 at its deadline over HTTP while the login hangs, then serves them once api.video answers', async () => {
       const handler = make({ timeout: 800 });
       api.mount('/api/video-token', createServerAdapter(handler));
-      api.fail('POST /auth/api-key', { hang: true });
+      api.fail('POST /auth/api-key', { hang: true, count: 100 });
       const started = performance.now();
       const ask = () => fetch(`${api.url}/api/video-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       const answers = await Promise.all(Array.from({ length: 20 }, ask));
@@ -177,7 +177,7 @@ describe('rx-bearer/server createTokenHandler at its edges', () => {
             return handler(request, context).finally(() => settled.push(performance.now() - started));
           }),
         );
-        api.fail('POST /auth/api-key', { hang: true });
+        api.fail('POST /auth/api-key', { hang: true, count: 100 });
         const gaveUp = fetch(`${api.url}/api/video-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(300) });
         await expectAsync(gaveUp).toBeRejected();
         const deadline = performance.now() + 1500;
