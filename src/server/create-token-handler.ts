@@ -1,45 +1,40 @@
 import { asyncScheduler, firstValueFrom, of, take } from 'rxjs';
-import { AuthError, createBearerAuth, type BearerAuthOptions } from '../core.js';
+import { AuthError, createBearerAuth } from '../core.js';
 import { jsonResponse, problem } from './problem.js';
+import { readBody } from './read-body.js';
+import { normalizeTokenHandlerOptions, type AuthorizeVerdict, type TokenHandlerOptions } from './token-handler-options.js';
 
-/** What `authorize` answers: `true` lets the caller have a token; `false` or 401 refuses (no session), 403 refuses (a session without the right). */
-export type AuthorizeVerdict = boolean | 401 | 403;
-
-export interface TokenHandlerOptions
-  extends Pick<BearerAuthOptions, 'baseUrl' | 'refreshLeadTime' | 'retry' | 'requestTimeout' | 'fetch' | 'scheduler' | 'allowInsecureHttp'> {
-  /** The api.video API key. It stays here: no answer ever contains it, nor the refresh token. */
-  apiKey: string;
-  /**
-   * Your app's own check of the caller (its session cookie, say). Required:
-   * there is no default that lets everyone in. Only `true` hands out a token;
-   * a check that throws refuses too (500).
-   */
-  authorize: (request: Request) => AuthorizeVerdict | Promise<AuthorizeVerdict>;
-  /**
-   * Origins of pages on other origins allowed to ask (CORS with credentials).
-   * Without it no CORS header is ever sent, so only same-origin pages can read the token. @default []
-   */
-  corsOrigins?: readonly string[];
-}
-
-/** A fetch handler, `(request) => Promise<Response>`, with `dispose()` to stop its BearerAuth. */
+/**
+ * A fetch handler, `(request, context?) => Promise<Response>`, with `dispose()` to stop its BearerAuth.
+ * `context` is what an adapter passes beside the request (@whatwg-node/server's `{ req }`): the
+ * handler looks there for a body a framework parsed already, and nothing else.
+ */
 export interface TokenHandler {
-  (request: Request): Promise<Response>;
+  (request: Request, context?: unknown): Promise<Response>;
   dispose(): void;
 }
 
-/** The largest body accepted: `{ "refused": "<a JWT>" }` fits many times over. */
+/** The largest body accepted, in bytes: `{ "refused": "<a JWT>" }` fits many times over. */
 const MAX_BODY = 8192;
 
 const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '');
 
+type BearerAuth = ReturnType<typeof createBearerAuth>;
+/** Why the handler stopped waiting before the work was done. */
+type Stopped = 'timeout' | 'aborted';
+
 /**
  * The server half of `tokenUrl`: a fetch handler for your backend (Hono,
- * Next.js route handlers, Bun, Deno, Workers as is; Node's http or Express
- * through an adapter such as @whatwg-node/server's createServerAdapter).
+ * Next.js route handlers, Bun, Deno as is; Node's http, Express or Fastify
+ * through @whatwg-node/server's createServerAdapter, `express.json()` or not).
  * One BearerAuth on the server serves every browser: one login per token
  * lifetime however many ask. A `POST` with a JSON body answers
  * `{ token_type, access_token, expires_in }`, `Cache-Control: no-store`.
+ *
+ * In order, and nothing read before it is needed: the method (405), the
+ * content type (415), a cross-site request (403), `authorize` (401/403), then
+ * at most 8 KB of body as it streams (413). Every request is answered within
+ * `timeout` (503), and one whose caller left (`request.signal`) stops waiting.
  *
  * A browser whose token got a 401 says so, `{ "refused": token }`: the
  * handler refreshes only when that is still its current token (every
@@ -48,28 +43,30 @@ const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.
  *
  * @example
  * const handler = createTokenHandler({
- *   apiKey: process.env.APIVIDEO_API_KEY!,
+ *   apiKey: () => process.env.APIVIDEO_API_KEY,
  *   authorize: async (request) => (await sessionOf(request)) !== null,
  * });
  * app.post('/api/video-token', (c) => handler(c.req.raw)); // Hono
  */
 export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
-  if (options === null || typeof options !== 'object') throw new TypeError('"options" option must be an object');
-  const { apiKey, authorize, corsOrigins = [], ...authOptions } = options;
-  if (typeof authorize !== 'function') throw new TypeError('"authorize" option must be a function: your check of who may have a token (there is no default that lets everyone in)');
-  const isOrigin = (origin: unknown) => {
-    try {
-      return typeof origin === 'string' && new URL(origin).origin === origin;
-    } catch {
-      return false;
-    }
-  };
-  if (!Array.isArray(corsOrigins) || !corsOrigins.every(isOrigin)) {
-    throw new TypeError('"corsOrigins" option must be an array of origins such as \'https://app.example.com\'');
-  }
-  const scheduler = authOptions.scheduler ?? asyncScheduler;
+  const { apiKey, authorize, corsOrigins, timeout, scheduler = asyncScheduler, authOptions } = normalizeTokenHandlerOptions(options);
   // A server-side auth: no page here, whatever globals a test environment defines.
-  const auth = createBearerAuth({ ...authOptions, apiKey, dangerouslyAllowBrowser: true });
+  const create = (key: string) => createBearerAuth({ ...authOptions, apiKey: key, dangerouslyAllowBrowser: true });
+  let auth: BearerAuth | undefined;
+  let disposed = false;
+  if (typeof options.apiKey === 'string') auth = create(options.apiKey);
+  // A key given later: the other options are still checked now, by a BearerAuth that never starts.
+  else create('options-check-only').dispose();
+
+  /** The BearerAuth, created at the first request that has a key. */
+  const authNow = (): BearerAuth | undefined => {
+    if (auth === undefined && !disposed) {
+      const key = apiKey();
+      if (typeof key === 'string' && key !== '') auth = create(key);
+    }
+    return auth;
+  };
+
   /** The refresh a report started, and the token it replaces: every report of that token joins it. */
   let pending: { refused: string; done: Promise<unknown> } | null = null;
 
@@ -81,12 +78,13 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   };
 
   /** The current token and its remaining lifetime; a refreshed one first when `refused` is still current. */
-  const issue = async (refused: unknown) => {
+  const issue = async (auth: BearerAuth, refused: unknown) => {
     if (typeof refused === 'string' && pending?.refused === refused) {
       await pending.done;
     } else if (typeof refused === 'string' && refused === auth.token) {
       // However many report it, the auth budget of `auth` binds these refreshes as it binds every other cycle.
       const current = { refused, done: firstValueFrom(auth.refresh()).finally(() => pending === current && (pending = null)) };
+      current.done.catch(() => {}); // its waiters, if any are left, each handle it
       pending = current;
       await current.done;
     }
@@ -99,7 +97,14 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     return { token_type: 'Bearer', access_token: token, expires_in: expiresIn };
   };
 
-  const handle = async (request: Request): Promise<Response> => {
+  /** A Retry-After api.video gave, while it holds: what a caller that got no token may wait. */
+  const retryAfterOf = (auth: BearerAuth | undefined, error?: unknown): Record<string, string> => {
+    let known = error instanceof AuthError ? error.retryAfter : undefined;
+    if (known === undefined && auth !== undefined) auth.state$.pipe(take(1)).subscribe((state) => (known = state.error?.retryAfter));
+    return known !== undefined ? { 'retry-after': String(Math.ceil(known / 1000)) } : {};
+  };
+
+  const handle = async (request: Request, context: unknown, stop: Promise<Stopped>): Promise<Response> => {
     const headers = cors(request);
     if (request.method === 'OPTIONS' && headers['access-control-allow-origin']) {
       return new Response(null, {
@@ -113,15 +118,6 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     if (request.headers.get('sec-fetch-site') === 'cross-site' && !headers['access-control-allow-origin']) {
       return problem(403, 'Cross-site requests are refused');
     }
-    const text = await request.clone().text();
-    if (text.length > MAX_BODY) return problem(413, 'The body is too large', headers);
-    let body: unknown = {};
-    try {
-      if (text.trim() !== '') body = JSON.parse(text);
-    } catch {
-      return problem(400, 'The body is not valid JSON', headers);
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return problem(400, 'The body must be a JSON object', headers);
 
     let verdict: AuthorizeVerdict;
     try {
@@ -132,15 +128,47 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     if (verdict === 403) return problem(403, 'Forbidden', headers);
     if (verdict !== true) return problem(401, 'Unauthorized', headers);
 
+    const read = await readBody(request, context, MAX_BODY, stop);
+    if ('status' in read) return problem(read.status, read.title, headers);
+
+    const current = authNow();
+    // Never the key, nor where it was looked for: the operator knows, the browser needs not.
+    if (current === undefined) return problem(500, disposed ? 'The token endpoint was stopped' : 'The token endpoint has no API key', headers);
     try {
-      return jsonResponse(200, await issue((body as { refused?: unknown }).refused), headers);
+      // The deadline races this in the handler below: the login goes on for whoever still waits.
+      return jsonResponse(200, await issue(current, read.body['refused']), headers);
     } catch (error) {
       // api.video down, rate-limited, or the key refused: the browser learns only that there is no token now.
-      const retryAfter: Record<string, string> =
-        error instanceof AuthError && error.retryAfter !== undefined ? { 'retry-after': String(Math.ceil(error.retryAfter / 1000)) } : {};
-      return problem(503, 'The token service is unavailable', { ...headers, ...retryAfter });
+      return problem(503, 'The token service is unavailable', { ...headers, ...retryAfterOf(current, error) });
     }
   };
 
-  return Object.assign(handle, { dispose: () => auth.dispose() });
+  const handler = async (request: Request, context?: unknown): Promise<Response> => {
+    let settle!: (why: Stopped) => void;
+    const stop = new Promise<Stopped>((resolve) => (settle = resolve));
+    const deadline = scheduler.schedule(() => settle('timeout'), timeout);
+    const signal = request.signal as AbortSignal | undefined;
+    const onAbort = () => settle('aborted');
+    if (signal?.aborted) settle('aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const work = handle(request, context, stop);
+      work.catch(() => {}); // the losing side of the race below must never be an unhandled rejection
+      const stopped = await Promise.race([work, stop]);
+      if (stopped instanceof Response) return stopped;
+      // The caller left: nobody reads this answer, and the adapter must not wait for one.
+      if (stopped === 'aborted') return problem(503, 'The request was aborted', cors(request));
+      return problem(503, 'The token service did not answer in time', { ...cors(request), ...retryAfterOf(auth) });
+    } finally {
+      deadline.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  };
+
+  return Object.assign(handler, {
+    dispose: () => {
+      disposed = true;
+      auth?.dispose();
+    },
+  });
 }

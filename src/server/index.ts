@@ -2,4 +2,5 @@
 // short-lived tokens and never the API key. Needs only fetch, Request and Response.
 export { createTokenHandler } from './create-token-handler.js';
 
-export type { TokenHandler, TokenHandlerOptions, AuthorizeVerdict } from './create-token-handler.js';
+export type { TokenHandler } from './create-token-handler.js';
+export type { TokenHandlerOptions, AuthorizeVerdict } from './token-handler-options.js';
