@@ -48,7 +48,7 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   if (options === null || typeof options !== 'object') throw new TypeError('"options" must be an object');
   const { client, prefix = 'rx-bearer:', encryptionKey, timeout = 250 } = options;
-  const command = commandOf(client ?? {});
+  const command = commandOf(client ?? ({} as RedisClientLike));
   if (typeof prefix !== 'string') throw new TypeError('"prefix" option must be a string');
   if (typeof timeout !== 'number' || !(timeout >= 1 && timeout <= 2 ** 31 - 1)) throw new TypeError('"timeout" option must be a number >= 1');
   sessionCodec(encryptionKey, ''); // validates encryptionKey now, in the factory
