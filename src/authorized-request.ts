@@ -1,10 +1,10 @@
 import { Observable, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { DisposedError } from './errors.js';
 import type { TokenEngine } from './token-engine.js';
-import type { SendPhase, UnauthorizedPolicy } from './unauthorized.js';
+import type { Refusable, SendPhase, UnauthorizedPolicy } from './unauthorized.js';
 
 /** One request, as the pipeline sends it. */
-export interface RequestPlan<T> {
+export interface RequestPlan<T> extends Refusable {
   /**
    * Starts one send with `token`: its answer goes to `subscriber` (next, then
    * complete), a failure to `failed`; returns the teardown that cancels it.
@@ -16,10 +16,6 @@ export interface RequestPlan<T> {
   send(token: string, phase: SendPhase, subscriber: Subscriber<T>, failed: (error: unknown) => void): TeardownLogic;
   /** Whether a failure of a 'first' send means "the token was refused". */
   isRefusal(error: unknown): boolean;
-  /** What the 401 policy keeps a verdict for, e.g. 'GET https://ws.api.video/videos'; spelled only when asked. */
-  routeName?(): string;
-  /** Whether the request can be sent twice (a stream body cannot). @default true */
-  readonly resendable?: boolean;
   /** The caller's signal: it also ends the waits for a token. */
   readonly signal?: AbortSignal | null | undefined;
 }
