@@ -6,6 +6,9 @@
 // compat/deno); their scripts run against two api.video test servers this
 // runner starts on 127.0.0.1, whose request logs it then checks. A runtime
 // that cannot install or start here is skipped with the measured reason.
+// compat/workers runs createTokenHandler under workerd (wrangler dev on the
+// Node 22 binary from the npm registry), with a test server of its own;
+// compat/next runs a real `next build` of the README's token endpoint module.
 // `npm run test:compat -- bun deno` runs only those consumers.
 // Ends with the same "N passed, N failed" line as npm test.
 import { execFileSync, spawn } from 'node:child_process';
@@ -13,7 +16,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const consumers = ['vitest', 'jest', 'types', 'bundlers', 'bun', 'deno'];
+const consumers = ['vitest', 'jest', 'types', 'bundlers', 'bun', 'deno', 'workers', 'next'];
 /** Consumers whose tool is a runtime: not installable or not runnable here means skipped, not failed. */
 const runtimes: Record<string, string[]> = { bun: ['bun', '--version'], deno: ['deno', '--version'] };
 /** A runtime's script must exit by itself (it never calls dispose()) within this. */

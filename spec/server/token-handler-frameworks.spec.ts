@@ -92,3 +92,26 @@ for (const [name, mount] of Object.entries(mounts)) {
     });
   });
 }
+
+describe('rx-bearer/server createTokenHandler behind a middleware that reads the body and keeps nothing (Express 5, real HTTP)', () => {
+  it('answers 400 at once instead of waiting for a stream that already ended', async () => {
+    const api = await createApiVideoTestServer();
+    const handler = createTokenHandler({ apiKey: 'test-api-key', baseUrl: api.url, authorize: () => true });
+    const app = express();
+    app.use((req, _res, next) => void req.on('data', () => {}).on('end', () => next()));
+    app.use('/api/video-token', createServerAdapter(handler));
+    const mounted = await listenExpress(app);
+    try {
+      const started = performance.now();
+      const response = await fetch(mounted.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: AbortSignal.timeout(5000) });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { title: string }).title).toMatch(/already read by a middleware/);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(api.counts['POST /auth/api-key']).toBeUndefined();
+    } finally {
+      handler.dispose();
+      await mounted.close();
+      await api.close();
+    }
+  });
+});

@@ -25,7 +25,7 @@ type Stopped = 'timeout' | 'aborted';
 
 /**
  * The server half of `tokenUrl`: a fetch handler for your backend (Hono,
- * Next.js route handlers, Bun, Deno as is; Node's http, Express or Fastify
+ * Next.js route handlers, Bun, Deno, Workers as is; Node's http, Express or Fastify
  * through @whatwg-node/server's createServerAdapter, `express.json()` or not).
  * One BearerAuth on the server serves every browser: one login per token
  * lifetime however many ask. A `POST` with a JSON body answers
@@ -146,6 +146,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   const handler = async (request: Request, context?: unknown): Promise<Response> => {
     let settle!: (why: Stopped) => void;
     const stop = new Promise<Stopped>((resolve) => (settle = resolve));
+    // Also what keeps a request alive under workerd while it waits for a login another request started:
+    // workerd cancels a request that only awaits others' work ("code had hung"); a timer of its own is work.
     const deadline = scheduler.schedule(() => settle('timeout'), timeout);
     const signal = request.signal as AbortSignal | undefined;
     const onAbort = () => settle('aborted');
