@@ -1,6 +1,6 @@
 export { redisTokenStore } from './redis-token-store.js';
 
 export type { RedisTokenStoreOptions } from './redis-token-store.js';
-export type { RedisClientLike, RedisSubscriberLike } from './redis-client.js';
+export type { IoRedisClientLike, IoRedisSubscriberLike, NodeRedisClientLike, RedisClientLike, RedisSubscriberLike } from './redis-client.js';
 export type { SharedSession } from './session-codec.js';
 export type { SessionStore } from './shared-cycle.js';

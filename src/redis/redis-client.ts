@@ -2,30 +2,45 @@ import { Observable, share } from 'rxjs';
 
 /**
  * The calls rx-bearer/redis makes on your connected client; node-redis (v4+)
- * and ioredis both have them. Commands go through `sendCommand` (node-redis)
- * or `call` (ioredis): GET, SET … PX NX, SET … PX, EVAL (the lock's
- * compare-and-delete), PUBLISH. `duplicate()` opens the second connection
+ * and ioredis both have them. Commands go through `call` (ioredis) or
+ * `sendCommand` (node-redis): GET, SET … PX, EVAL (the lock's take-or-cap
+ * and compare-and-delete), PUBLISH. `duplicate()` opens the second connection
  * that SUBSCRIBE needs, only while an auth cycle runs; without it, waiting
  * processes poll.
+ *
+ * A union, not one interface with both methods optional: ioredis also has a
+ * `sendCommand`, taking a Command object, which no `(args: string[])`
+ * signature accepts (TS2322 with the ioredis client before).
  */
-export interface RedisClientLike {
-  /** node-redis: `client.sendCommand(['GET', key])`. */
-  sendCommand?(args: string[]): Promise<unknown>;
-  /** ioredis: `client.call('GET', key)`. */
-  call?(command: string, ...args: string[]): Promise<unknown>;
+export type RedisClientLike = IoRedisClientLike | NodeRedisClientLike;
+
+/** ioredis: `client.call('GET', key)`. */
+export interface IoRedisClientLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+  duplicate?(): IoRedisSubscriberLike;
+}
+
+/** node-redis: `client.sendCommand(['GET', key])`. */
+export interface NodeRedisClientLike {
+  sendCommand(args: string[]): Promise<unknown>;
   duplicate?(): RedisSubscriberLike;
 }
 
-/** A duplicated connection used for SUBSCRIBE only. */
+/** node-redis: a duplicated connection used for SUBSCRIBE only. */
 export interface RedisSubscriberLike {
-  /** Called for node-redis, which needs it; never for ioredis, which connects by itself. */
   connect?(): Promise<unknown>;
-  /** node-redis takes the listener; ioredis is called with the channel only and reports 'message' events. */
   subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
   on?(event: string, listener: (...args: unknown[]) => void): unknown;
   /** node-redis v5 */
   destroy?(): unknown;
-  /** ioredis, node-redis v4 */
+  /** node-redis v4 */
+  disconnect?(): unknown;
+}
+
+/** ioredis: a duplicated connection used for SUBSCRIBE only; it connects by itself and reports 'message' events. */
+export interface IoRedisSubscriberLike {
+  subscribe(channel: string): Promise<unknown>;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
   disconnect?(): unknown;
 }
 
@@ -33,9 +48,11 @@ const noop = () => {};
 
 /** One Redis command, whichever client it is. */
 export function commandOf(client: RedisClientLike): (args: string[]) => Promise<unknown> {
-  // ioredis has a sendCommand too, taking a Command object: its call() comes first.
-  if (typeof client.call === 'function') return ([name, ...rest]) => client.call!(name!, ...rest);
-  if (typeof client.sendCommand === 'function') return (args) => client.sendCommand!(args);
+  // Checked at run time too: JavaScript callers, and `as` casts, reach here. ioredis has a sendCommand
+  // too, taking a Command object: its call() comes first.
+  const { call, sendCommand } = client as Partial<IoRedisClientLike & NodeRedisClientLike>;
+  if (typeof call === 'function') return ([name, ...rest]) => call.call(client, name!, ...rest);
+  if (typeof sendCommand === 'function') return (args) => sendCommand.call(client, args);
   throw new TypeError('"client" option must be a connected node-redis or ioredis client (with sendCommand() or call())');
 }
 
@@ -47,20 +64,29 @@ export function commandOf(client: RedisClientLike): (args: string[]) => Promise<
  */
 export function messagesOn(client: RedisClientLike, channel: string): Observable<void> {
   return new Observable<void>((subscriber) => {
-    if (typeof client.duplicate !== 'function') return;
-    const connection = client.duplicate();
-    connection.on?.('error', noop); // Redis down: the poll covers, and an unheard 'error' would crash the process
     const onMessage = () => subscriber.next();
-    const ready = (async () => {
-      if (typeof client.call === 'function') {
-        // ioredis: connects by itself (or at the first command), reports messages as events.
+    // Redis down: the poll covers, and an unheard 'error' would crash the process.
+    const open = (): [Promise<unknown>, () => unknown] | null => {
+      if ('call' in client && typeof client.call === 'function') {
+        if (typeof client.duplicate !== 'function') return null;
+        const connection = client.duplicate();
+        connection.on?.('error', noop);
         connection.on?.('message', (from) => from === channel && onMessage());
-        await (connection.subscribe as (channel: string) => Promise<unknown>).call(connection, channel);
-      } else {
+        return [connection.subscribe(channel), () => connection.disconnect?.()];
+      }
+      const node = client as NodeRedisClientLike;
+      if (typeof node.duplicate !== 'function') return null;
+      const connection = node.duplicate();
+      connection.on?.('error', noop);
+      const subscribed = (async () => {
         await connection.connect?.();
         await connection.subscribe(channel, onMessage);
-      }
-    })().catch(noop);
-    return () => void ready.finally(() => (connection.destroy ?? connection.disconnect)?.call(connection));
+      })();
+      return [subscribed, () => (connection.destroy ?? connection.disconnect)?.call(connection)];
+    };
+    const opened = open();
+    if (!opened) return;
+    const ready = opened[0].catch(noop);
+    return () => void ready.finally(opened[1]);
   }).pipe(share());
 }

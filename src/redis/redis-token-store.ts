@@ -19,6 +19,16 @@ export interface RedisTokenStoreOptions {
   timeout?: number;
 }
 
+/**
+ * Take the lock, or cap the TTL of the one another process holds: a lock left without a TTL (a
+ * hand-made SET, another client) or with a huge one (a killed holder with a large budget) then ends
+ * within ARGV[3] ms for the whole fleet. One round trip, atomic.
+ */
+const LOCK = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+local ttl = redis.call('pttl', KEYS[1])
+if ttl == -1 or ttl > tonumber(ARGV[3]) then redis.call('pexpire', KEYS[1], ARGV[3]) end
+return 0`;
+
 /** Compare-and-delete: the lock is released only by the process that holds it. */
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -38,7 +48,7 @@ const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   if (options === null || typeof options !== 'object') throw new TypeError('"options" must be an object');
   const { client, prefix = 'rx-bearer:', encryptionKey, timeout = 250 } = options;
-  const command = commandOf(client ?? {});
+  const command = commandOf(client ?? ({} as RedisClientLike));
   if (typeof prefix !== 'string') throw new TypeError('"prefix" option must be a string');
   if (typeof timeout !== 'number' || !(timeout >= 1 && timeout <= 2 ** 31 - 1)) throw new TypeError('"timeout" option must be a number >= 1');
   sessionCodec(encryptionKey, ''); // validates encryptionKey now, in the factory
@@ -53,7 +63,7 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
       return sharedCycle(
         {
           read: async () => codec.decode(await command(['GET', sessionKey])),
-          lock: async (holder, ttl) => (await command(['SET', lockKey, holder, 'PX', String(Math.ceil(ttl)), 'NX'])) !== null,
+          lock: async (holder, ttl, cap) => Number(await command(['EVAL', LOCK, '1', lockKey, holder, String(Math.ceil(ttl)), String(Math.ceil(cap))])) === 1,
           release: (holder) => command(['EVAL', RELEASE, '1', lockKey, holder]),
           publish: async (session) => {
             const ttl = Math.ceil(session.expiresAt - auth.scheduler.now());

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Observable, catchError, defer, finalize, map, of, race, switchMap, take, tap, throwError, timeout, timer } from 'rxjs';
+import { Observable, catchError, defer, filter, finalize, interval, map, of, race, switchMap, take, tap, throwError, timer, type SchedulerLike } from 'rxjs';
 import { refreshTime, Secret, type Coordination, type Session, type StoreClient, type StoreCycle } from '../core.js';
 import type { SharedSession } from './session-codec.js';
 
@@ -7,8 +7,11 @@ import type { SharedSession } from './session-codec.js';
 export interface SessionStore {
   /** The shared session, or null. */
   read(): Promise<SharedSession | null>;
-  /** Takes the lock under `id` for `ttl` ms unless another process holds it. */
-  lock(id: string, ttl: number): Promise<boolean>;
+  /**
+   * Takes the lock under `id` for `ttl` ms unless another process holds it; when one does, caps that
+   * lock's remaining TTL at `cap` ms (a lock without a TTL, or one set by a process with a huge budget).
+   */
+  lock(id: string, ttl: number, cap: number): Promise<boolean>;
   /** Releases the lock if `id` still holds it. */
   release(id: string): Promise<unknown>;
   /** Shares `session` (until it expires) and tells the waiters. */
@@ -24,8 +27,40 @@ export interface SharedCycleOptions {
   readonly pollInterval: number;
 }
 
-/** The store failed or was slow: this cycle goes on alone. Never leaves this module. */
+/** The store failed or was slow, or the lock stayed held past this process's budget: this cycle goes on alone. Never leaves this module. */
 class StoreUnavailable extends Error {}
+
+/**
+ * The longest a process waits for another's lock, and the longest TTL a lock gets or keeps, in ms:
+ * above the default budget (requestTimeout 10 s × 5 attempts = 50 s), so that defaults are unchanged,
+ * and a tenth of the largest one (60 s × 10 attempts), so that a stuck lock costs a fleet one minute.
+ */
+export const LOCK_TTL_CAP = 60_000;
+
+/**
+ * Fails after `ms` of time in which this process could have heard an answer. It counts in steps of
+ * 50 ms; a step that comes late (an event loop busy with a cold start, a CPU given to other processes)
+ * counts as twice its length at most, since an answer that came meanwhile is read right after it.
+ * A short timeout would otherwise measure this process's lag, not the store, and send a fleet's cold
+ * start on alone (2-4 logins for 4 processes on a loaded 2-core machine, with 250 ms).
+ */
+export function patience(ms: number, scheduler: SchedulerLike): Observable<never> {
+  const step = Math.min(50, ms);
+  return defer(() => {
+    let counted = 0;
+    let last = scheduler.now();
+    return interval(step, scheduler).pipe(
+      filter(() => {
+        const now = scheduler.now();
+        counted += Math.min(now - last, 2 * step);
+        last = now;
+        return counted >= ms;
+      }),
+      take(1),
+      switchMap(() => throwError(() => new Error(`no answer within ${ms} ms`))),
+    );
+  });
+}
 
 const toSession = (shared: SharedSession): Session => ({ ...shared, refreshToken: shared.refreshToken === null ? null : new Secret(shared.refreshToken) });
 const toShared = ({ accessToken, refreshToken, issuedAt, expiresAt }: Session): SharedSession => ({ accessToken, refreshToken: refreshToken?.reveal() ?? null, issuedAt, expiresAt });
@@ -37,8 +72,11 @@ const toShared = ({ accessToken, refreshToken, issuedAt, expiresAt }: Session): 
  * token, the only one not yet spent), publish, release; or, when another
  * process holds the lock, wait for its result (notification, or a poll)
  * and look again. A holder that dies costs at most the lock's TTL
- * (requestTimeout × retry.maxAttempts). Any store call failing or slower
- * than `callTimeout` sends this cycle on alone, as without a store.
+ * (requestTimeout × retry.maxAttempts, at most LOCK_TTL_CAP); a lock held
+ * longer than this process's own budget (a lock without a TTL) sends this
+ * cycle on alone, and has its TTL capped for the fleet. Any store call
+ * failing or slower than `callTimeout` sends this cycle on alone, as
+ * without a store.
  */
 export function sharedCycle(store: SessionStore, client: StoreClient, { callTimeout, pollInterval }: SharedCycleOptions) {
   const { scheduler, refreshLeadTime } = client;
@@ -49,18 +87,33 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
     fleetSessions.add(session);
     return session;
   };
-  const lockTtl = client.requestTimeout * client.retry.maxAttempts;
+  /** This process's budget for one auth cycle, capped: its lock's TTL, and the longest it waits for another's. */
+  const budget = Math.min(client.requestTimeout * client.retry.maxAttempts, LOCK_TTL_CAP);
   const call = <T>(run: () => Promise<T>): Observable<T> =>
-    defer(run).pipe(
-      timeout({ first: callTimeout, scheduler }),
+    race(defer(run), patience(callTimeout, scheduler)).pipe(
       catchError((cause: unknown) => throwError(() => new StoreUnavailable('store call failed', { cause }))),
     );
 
   return ({ previous, authenticate, coordination }: StoreCycle): Observable<Session> => {
     let mode: Coordination = 'shared';
-    /** A shared session this process can use instead of an auth call: not the one it replaces, and not yet due. */
+    const startedAt = scheduler.now();
+    const waitUntil = startedAt + budget;
+    // A session this process got alone, replaced before it is due, was refused (a revocation): the fleet's
+    // session may be refused too, unless it was issued since. Taking it anyway sent a 401 to the caller.
+    const refusedAlone = previous !== null && !fleetSessions.has(previous) && startedAt < refreshTime(previous, refreshLeadTime);
+    /** A shared session this process can use instead of an auth call: not the one it replaces, not yet due, and not suspect. */
     const usable = (shared: SharedSession | null): shared is SharedSession =>
-      shared !== null && shared.accessToken !== previous?.accessToken && scheduler.now() < refreshTime(shared, refreshLeadTime);
+      shared !== null &&
+      shared.accessToken !== previous?.accessToken &&
+      scheduler.now() < refreshTime(shared, refreshLeadTime) &&
+      (!refusedAlone || shared.issuedAt >= startedAt);
+
+    /** Another process holds the lock: wait for its result (a notification, or a poll), at most until this process's budget is spent. */
+    const wait = (): Observable<Session> => {
+      const left = waitUntil - scheduler.now();
+      if (left <= 0) return throwError(() => new StoreUnavailable(`the fleet's lock stayed held for ${budget} ms`));
+      return race(store.published, timer(Math.min(pollInterval, left), scheduler)).pipe(take(1), switchMap(attempt));
+    };
 
     /** This process holds the lock: look once more (another may have just published), else authenticate and publish. */
     const hold = (id: string): Observable<Session> =>
@@ -86,10 +139,10 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
           if (usable(shared)) return of(fromFleet(shared));
           // The holder's PID in the lock's value tells an operator (and the specs) who holds it; nothing secret.
           const id = `${process.pid}:${randomUUID()}`;
-          return call(() => store.lock(id, lockTtl)).pipe(
+          return call(() => store.lock(id, budget, LOCK_TTL_CAP)).pipe(
             // A SET that answers late may still take the lock: the release queued behind it frees it.
             tap({ error: () => void store.release(id).catch(() => {}) }),
-            switchMap((locked) => (locked ? hold(id) : race(store.published, timer(pollInterval, scheduler)).pipe(take(1), switchMap(attempt)))),
+            switchMap((locked) => (locked ? hold(id) : wait())),
           );
         }),
       );

@@ -62,6 +62,34 @@ describe('rx-bearer/redis redisTokenStore (one process, a real redis-server)', (
     }, 20_000);
   }
 
+  it('a process that went alone (Redis failed at its start) gets no 401 after a revocation: the fleet\'s session, refused as well, is refreshed, not taken as is', async () => {
+    server.reset();
+    const prefix = 'revoked-alone:';
+    const [a, b] = await Promise.all([nodeRedis(), nodeRedis()]);
+    let failing = true;
+    // A real client whose commands fail until `failing` is cleared, as a Redis too slow at a cold start would look.
+    const flaky: RedisClientLike = { sendCommand: (args) => (failing ? Promise.reject(new Error('ECONNRESET')) : a.sendCommand(args)) };
+    const alone = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, store: redisTokenStore({ client: flaky, prefix }) });
+    const shared = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, store: redisTokenStore({ client: b, prefix }) });
+    try {
+      await lastValueFrom(alone.json('/videos'));
+      failing = false;
+      await lastValueFrom(shared.json('/videos'));
+      expect(server.counts['POST /auth/api-key']).toBe(2);
+      expect(await firstValueFrom(alone.state$)).toEqual(jasmine.objectContaining({ coordination: 'alone' }));
+      server.revokeAll();
+      // Before: the process alone took the fleet's session (newer than its own, not due) and got HttpError 401.
+      await lastValueFrom(alone.json('/videos'));
+      await lastValueFrom(shared.json('/videos'));
+      expect(server.counts['POST /auth/refresh']).toBe(1);
+      expect(server.counts['POST /auth/api-key']).toBe(2);
+      expect(await firstValueFrom(alone.state$)).toEqual(jasmine.objectContaining({ status: 'authenticated', coordination: 'shared' }));
+    } finally {
+      alone.dispose();
+      shared.dispose();
+    }
+  }, 20_000);
+
   it('goes on alone when Redis does not answer, and says so in state$', async () => {
     server.reset();
     // A client whose every command fails, as a Redis that is down would make it.
