@@ -97,7 +97,8 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
   return ({ previous, authenticate, coordination }: StoreCycle): Observable<Session> => {
     let mode: Coordination = 'shared';
     const startedAt = scheduler.now();
-    const waitUntil = startedAt + budget;
+    /** Counted from the first time this cycle finds the lock held, plus one poll: a holder with the same budget took it earlier, so its lock is seen to expire. */
+    let waitUntil = Infinity;
     // A session this process got alone, replaced before it is due, was refused (a revocation): the fleet's
     // session may be refused too, unless it was issued since. Taking it anyway sent a 401 to the caller.
     const refusedAlone = previous !== null && !fleetSessions.has(previous) && startedAt < refreshTime(previous, refreshLeadTime);
@@ -110,6 +111,7 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
 
     /** Another process holds the lock: wait for its result (a notification, or a poll), at most until this process's budget is spent. */
     const wait = (): Observable<Session> => {
+      if (waitUntil === Infinity) waitUntil = scheduler.now() + budget + pollInterval;
       const left = waitUntil - scheduler.now();
       if (left <= 0) return throwError(() => new StoreUnavailable(`the fleet's lock stayed held for ${budget} ms`));
       return race(store.published, timer(Math.min(pollInterval, left), scheduler)).pipe(take(1), switchMap(attempt));
