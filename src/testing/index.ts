@@ -9,4 +9,5 @@ export { createMarbleTransport, tokenResponse } from './marbles.js';
 
 export type { ApiVideoTestServer, ApiVideoTestServerOptions, LoggedRequest, Route } from './api-video-test-server.js';
 export type { Fault } from './server-faults.js';
+export type { RateLimitOptions } from './rate-limit.js';
 export type { MarbleTransport, MarbleTransportOptions, ScriptedAnswer, TokenResponseInit } from './marbles.js';
