@@ -31,6 +31,12 @@ export interface CredentialScope {
   /** The app's own token endpoint (the `tokenUrl` option), absolute; null without one. An auth route: it never gets the bearer. */
   readonly tokenUrl: string | null;
   /**
+   * Whether the page's cookies go with the calls to tokenUrl: 'same-origin'
+   * (only to a tokenUrl on the page's own origin), or 'include' (to a tokenUrl
+   * on another origin too) when the `tokenUrlCredentials` option asks for it.
+   */
+  readonly tokenUrlCredentials: 'same-origin' | 'include';
+  /**
    * Resolves a URL as fetch would, once: relative URLs against `base`
    * (baseUrl when undefined; Angular passes the document's base URI; null:
    * absolute URLs only). Null when it does not parse. A URL with a user name
@@ -45,12 +51,17 @@ export interface CredentialScope {
   keepsCredentials(from: Target, to: Target): boolean;
 }
 
+/** The `credentials` mode of the calls to tokenUrl. */
+type TokenUrlCredentials = CredentialScope['tokenUrlCredentials'];
+
 export interface ScopeOptions {
   baseUrl: string;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp?: boolean | undefined;
   /** The app's token endpoint; a relative one is resolved against the page (document.baseURI). */
   tokenUrl?: string | undefined;
+  /** Send the page's cookies to a tokenUrl on another origin ('include'); 'same-origin' by default, and required to be said for such a tokenUrl. */
+  tokenUrlCredentials?: TokenUrlCredentials | undefined;
 }
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -93,8 +104,33 @@ const pageBase = (): string | undefined => {
   return typeof base === 'string' ? base : undefined;
 };
 
+/**
+ * Where the page's cookies go: to tokenUrl on the page's origin always
+ * ('same-origin', as fetch does by default), to another origin only when the
+ * option says 'include'. A tokenUrl on another origin must say which: with
+ * 'same-origin' no cookie reaches it, so its session check fails (a 401 that
+ * would read as a refusal), and sending the cookies there is a choice to make,
+ * not a default (its server must also answer CORS for this page's origin).
+ */
+function tokenCredentials(token: URL | null, option: unknown, otherOrigin: boolean): TokenUrlCredentials {
+  if (option === undefined) {
+    if (otherOrigin) {
+      invalidOption(
+        'tokenUrlCredentials',
+        DEV
+          ? "given for a tokenUrl on another origin than the page's: 'include' sends the page's cookies there (its server must list this page's origin in corsOrigins), 'same-origin' sends none"
+          : "'include' or 'same-origin' for a tokenUrl on another origin",
+      );
+    }
+    return 'same-origin';
+  }
+  if (token === null) invalidOption('tokenUrlCredentials', DEV && 'given with "tokenUrl" only');
+  if (option !== 'same-origin' && option !== 'include') invalidOption('tokenUrlCredentials', DEV && "'same-origin' or 'include'");
+  return option;
+}
+
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
-export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl }: ScopeOptions): CredentialScope {
+export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl, tokenUrlCredentials }: ScopeOptions): CredentialScope {
   const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
   if (base.search !== '' || base.hash !== '') invalidOption('baseUrl', DEV && 'a URL without a query or fragment');
   if (!Array.isArray(allowedOrigins)) invalidOption('allowedOrigins', DEV && 'an array of origins');
@@ -116,6 +152,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
   })();
   const token = tokenUrl === undefined ? null : parseOption('tokenUrl', tokenUrl, allowInsecureHttp || samePage, page);
   if (token && (token.search !== '' || token.hash !== '')) invalidOption('tokenUrl', DEV && 'a URL without a query or fragment');
+  const cookies = tokenCredentials(token, tokenUrlCredentials, page !== undefined && token !== null && token.origin !== new URL(page).origin);
   const root = base.href.replace(/\/+$/, '');
   const resolveAgainst = `${root}/`;
   const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);
@@ -168,6 +205,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     },
     authUrl: (route) => root + AUTH_PATHS[route],
     tokenUrl: token?.href ?? null,
+    tokenUrlCredentials: cookies,
     resolve,
     allowsToken(url, against) {
       const target = toTarget(url, against);

@@ -39,6 +39,17 @@ export interface BearerAuthOptions {
    */
   tokenUrl?: string;
   /**
+   * Whether the calls to `tokenUrl` carry the page's cookies when tokenUrl is
+   * on another origin than the page (`https://auth.example.com/token` from
+   * `https://app.example.com`): `'include'` sends them (the endpoint must
+   * answer CORS with credentials for this page's origin: createTokenHandler's
+   * `corsOrigins`), `'same-origin'` never does. Required for a tokenUrl on
+   * another origin, so that sending the cookies there is always a choice;
+   * on the page's own origin they always go. Only with `tokenUrl`.
+   * @default 'same-origin'
+   */
+  tokenUrlCredentials?: 'same-origin' | 'include';
+  /**
    * Accept `apiKey` in a browser (where `window` or `document` exists)
    * although anyone who opens the page can read it. @default false
    */
@@ -129,7 +140,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
   const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
-  const { tokenUrl, dangerouslyAllowBrowser = false } = options;
+  const { tokenUrl, tokenUrlCredentials, dangerouslyAllowBrowser = false } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
@@ -141,7 +152,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     // A custom transport decides where the key goes (a test's marble transport sends it nowhere).
     if (transport === undefined && inBrowser() && dangerouslyAllowBrowser !== true) throw new TypeError(browserKeyMessage);
   }
-  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp, tokenUrl });
+  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp, tokenUrl, tokenUrlCredentials });
   checkNumber('refreshLeadTime', refreshLeadTime, 0);
   // Single waits (a timeout, a backoff delay) go to setTimeout, which fires at once beyond MAX_TIMER.
   checkNumber('requestTimeout', requestTimeout, 1, { max: MAX_TIMER });
@@ -171,7 +182,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     refreshOn,
     fetch,
     scheduler,
-    transport: scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
+    transport: scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken, scope.tokenUrlCredentials) : (transport ?? httpTransport(scope, fetch)),
     store,
   };
 }

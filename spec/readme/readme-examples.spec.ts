@@ -35,6 +35,7 @@ const fragments: Record<string, string> = {
   'const auth = createBearerAuth(options);': 'a listing of the members, not a program: each member has its specs',
   "import { createServerAdapter } from '@whatwg-node/server';": 'one line per framework, each mounted for real by spec/server/token-handler-frameworks.spec.ts and spec/integration/token-endpoint/readme-mounts.spec.ts',
   'let tokenHandler;': 'the Workers handler: compat/workers runs the same code under wrangler dev',
+  '// The page, on https://app.example.com': 'both halves of a token endpoint on another origin, run in Chromium with a real session cookie: spec/integration/browser/cross-origin-token-url.spec.ts',
 };
 
 interface Block {
