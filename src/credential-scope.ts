@@ -129,6 +129,21 @@ function tokenCredentials(token: URL | null, option: unknown, otherOrigin: boole
   return option;
 }
 
+/**
+ * The page's own origin, which fetch's 'same-origin' compares with: the
+ * location's, not the base URI's (a `<base href>` on another origin moves
+ * where a relative tokenUrl goes, not where the cookies may go).
+ */
+const pageOrigin = (page: string | undefined): string | undefined => {
+  const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  if (typeof origin === 'string' && origin !== 'null') return origin;
+  try {
+    return page === undefined ? undefined : new URL(page).origin;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
 export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl, tokenUrlCredentials }: ScopeOptions): CredentialScope {
   const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
@@ -152,7 +167,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
   })();
   const token = tokenUrl === undefined ? null : parseOption('tokenUrl', tokenUrl, allowInsecureHttp || samePage, page);
   if (token && (token.search !== '' || token.hash !== '')) invalidOption('tokenUrl', DEV && 'a URL without a query or fragment');
-  const cookies = tokenCredentials(token, tokenUrlCredentials, page !== undefined && token !== null && token.origin !== new URL(page).origin);
+  const cookies = tokenCredentials(token, tokenUrlCredentials, token !== null && pageOrigin(page) !== undefined && token.origin !== pageOrigin(page));
   const root = base.href.replace(/\/+$/, '');
   const resolveAgainst = `${root}/`;
   const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);

@@ -1,5 +1,6 @@
 import { firstValueFrom } from 'rxjs';
 import { createBearerAuth, type BearerAuth, type BearerAuthOptions } from '../../src/index.js';
+import { createTokenHandler } from '../../src/server/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../src/testing/index.js';
 
 const API_KEY = 'described-api-key';
@@ -47,6 +48,21 @@ describe("the engine against api.video's described answers (over HTTP)", () => {
     expect(retryAfter).toBeLessThanOrEqual(60_000);
     await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rate-limited' }));
     expect(server.counts['POST /auth/api-key']).toBe(1);
+  });
+
+  it("passes api.video's rate limit on to browsers: the token endpoint answers 503 with a Retry-After taken from X-RateLimit-Retry-After", async () => {
+    server = await createApiVideoTestServer({ apiKey: API_KEY, rateLimit: { limit: 0, window: 60 } });
+    const handler = createTokenHandler({ apiKey: API_KEY, baseUrl: server.url, authorize: () => true });
+    try {
+      const answer = await handler(new Request('http://app.test/api/video-token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }));
+      expect(answer.status).toBe(503);
+      const retryAfter = Number(answer.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThan(50);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(server.counts['POST /auth/api-key']).toBe(1);
+    } finally {
+      handler.dispose();
+    }
   });
 
   it("retries a 503 that carries api.video's X-RateLimit-Retry-After (the window's reset) after its backoff, instead of giving up as rate-limited", async () => {

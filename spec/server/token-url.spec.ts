@@ -100,11 +100,11 @@ describe('tokenUrl and apiKey options', () => {
 });
 
 describe('tokenUrlCredentials: whether the page cookies go to a tokenUrl on another origin', () => {
-  /** Runs `run` as in a page at `pageUrl` (document.baseURI and location, as the scope reads them). */
-  const inPage = (pageUrl: string, run: () => void) => {
+  /** Runs `run` as in a page at `pageUrl` (document.baseURI, which a <base href> may move, and location, as the scope reads them). */
+  const inPage = (pageUrl: string, run: () => void, baseURI = pageUrl) => {
     const page = globalThis as Record<string, unknown>;
-    page['document'] = { baseURI: pageUrl };
-    page['location'] = { href: pageUrl };
+    page['document'] = { baseURI };
+    page['location'] = { href: pageUrl, origin: new URL(pageUrl).origin };
     try {
       run();
     } finally {
@@ -153,6 +153,19 @@ describe('tokenUrlCredentials: whether the page cookies go to a tokenUrl on anot
       include.dispose();
       none.dispose();
     });
+  });
+
+  it('judges "another origin" by the page\'s location, not by a <base href> on another origin that moved a relative tokenUrl there', () => {
+    inPage(
+      'https://app.example.com/videos/',
+      () => {
+        expect(() => createBearerAuth({ tokenUrl: '/api/video-token' })).toThrowError(TypeError, /^"tokenUrlCredentials" option must be given for a tokenUrl on another origin/);
+        const auth = createBearerAuth({ tokenUrl: '/api/video-token', tokenUrlCredentials: 'same-origin' });
+        expect(auth.scope.tokenUrl).toBe('https://cdn.example.net/api/video-token');
+        auth.dispose();
+      },
+      'https://cdn.example.net/',
+    );
   });
 
   it('accepts only its two values, and only with tokenUrl', () => {

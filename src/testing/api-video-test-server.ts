@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { problemJson, problems } from './problems.js';
+import { createVideoRoutes, type Answer, type ApiRoute } from './video-routes.js';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
@@ -97,7 +97,7 @@ export interface ApiVideoTestServer {
    * Serves `path` (and everything under it when it ends with '/') with your
    * own Node listener, before any api.video route, on this server's origin:
    * e.g. a token endpoint through `createServerAdapter(createTokenHandler(...))`
-   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged.
+   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged, not rate-limited.
    */
   mount(path: string, listener: (req: IncomingMessage, res: ServerResponse) => unknown): void;
   /** Closes every connection and stops listening. */
@@ -146,42 +146,15 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   let keysRejected = false;
   const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
-  /** Videos created with POST /videos, oldest first; kept until close(). */
-  const videos: Array<Record<string, unknown>> = [];
-  /** One page of them as api.video answers GET /videos: `currentPage` from 1, `pageSize` 25 by default (at most 100). */
-  const videoPage = (query: URLSearchParams) => {
-    const pageSize = Math.min(100, Math.max(1, Math.trunc(Number(query.get('pageSize') ?? 25)) || 25));
-    const pagesTotal = Math.max(1, Math.ceil(videos.length / pageSize));
-    const currentPage = Math.max(1, Math.trunc(Number(query.get('currentPage') ?? 1)) || 1);
-    const data = videos.slice((currentPage - 1) * pageSize, currentPage * pageSize);
-    const uri = (page: number) => `/videos?currentPage=${page}&pageSize=${pageSize}`;
-    const links = [
-      { rel: 'self', uri: uri(currentPage) },
-      { rel: 'first', uri: uri(1) },
-      ...(currentPage > 1 ? [{ rel: 'previous', uri: uri(Math.min(currentPage - 1, pagesTotal)) }] : []),
-      ...(currentPage < pagesTotal ? [{ rel: 'next', uri: uri(currentPage + 1) }] : []),
-      { rel: 'last', uri: uri(pagesTotal) },
-    ];
-    return { data, pagination: { currentPage, currentPageItems: data.length, pageSize, pagesTotal, itemsTotal: videos.length, links } };
-  };
-
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
-  type Answer = [number, string, Record<string, string>?];
   /** The auth routes: the body attribute each reads, and whether it accepts its value. */
   const authRoutes: Record<string, { attribute: string; accepts: (credential: string) => boolean }> = {
     'POST /auth/api-key': { attribute: 'apiKey', accepts: (apiKey) => !keysRejected && apiKeys.has(apiKey) },
     'POST /auth/refresh': { attribute: 'refreshToken', accepts: (refreshToken) => tokens.redeem(refreshToken) },
   };
   /** The routes behind the bearer token. */
-  const apiRoutes: Record<string, (req: IncomingMessage, body: Record<string, unknown>) => Answer> = {
-    'GET /videos': (req) => [200, JSON.stringify(videoPage(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams))],
-    'POST /videos': (_req, body) => {
-      const video = { title: '', ...body, videoId: `vi${randomUUID().replace(/-/g, '').slice(0, 20)}` };
-      videos.push(video);
-      return [201, JSON.stringify(video)];
-    },
-  };
+  const apiRoutes: Record<string, ApiRoute> = { ...createVideoRoutes() };
 
   const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): Answer => {
     if (route.endsWith(' /redirect')) {
