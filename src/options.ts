@@ -43,9 +43,11 @@ export interface BearerAuthOptions {
    * on another origin than the page (`https://auth.example.com/token` from
    * `https://app.example.com`): `'include'` sends them (the endpoint must
    * answer CORS with credentials for this page's origin: createTokenHandler's
-   * `corsOrigins`), `'same-origin'` never does. Required for a tokenUrl on
-   * another origin, so that sending the cookies there is always a choice;
-   * on the page's own origin they always go. Only with `tokenUrl`.
+   * `corsOrigins`), `'same-origin'` never does. Say it for a tokenUrl on
+   * another origin: sending the cookies there is a choice, and without them
+   * its session check fails (the development build throws a TypeError naming
+   * this option; the production browser build keeps the default, and the
+   * endpoint answers 401). On the page's own origin they always go. Only with `tokenUrl`.
    * @default 'same-origin'
    */
   tokenUrlCredentials?: 'same-origin' | 'include';
