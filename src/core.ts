@@ -9,5 +9,6 @@
 export { AuthError, createBearerAuth } from './index.js';
 export type { BearerAuthOptions, Coordination, Session, StoreClient, StoreCycle, TokenStore } from './index.js';
 export { readAtMost } from './capped-body.js';
+export { isSendableToken } from './header-token.js';
 export { refreshTime } from './refresh-time.js';
 export { Secret } from './secret.js';
