@@ -39,7 +39,7 @@ export interface CredentialScope {
   resolve(url: string | URL, base?: string | null): Target | null;
   /** Whether a request to `url` may carry the bearer token: http(s), an origin in scope, not an auth route. Unparseable: no. */
   allowsToken(url: string | URL | Target, base?: string | null): boolean;
-  /** Whether `url` is one of baseUrl's auth routes (also spelled with a trailing slash, dot or space, another case or %-escapes). */
+  /** Whether `url` is one of baseUrl's auth routes, however a server on the way may spell it (see canonicalPath: %-escapes, double ones, overlong UTF-8, a decoded '?', dots, slashes, case). */
   isAuthRoute(url: string | URL | Target): boolean;
   /** Whether a redirect from `from` to `to` keeps credentials (Authorization, Cookie, Proxy-Authorization): only within one origin. */
   keepsCredentials(from: Target, to: Target): boolean;
@@ -73,17 +73,59 @@ function parseOption(option: string, value: unknown, allowInsecureHttp: boolean,
   return url;
 }
 
-/** A path compared as servers compare it: %-escapes decoded, case folded, no trailing slash. */
+/**
+ * Overlong UTF-8 escapes (`%c0%ae`, `%e0%80%ae` for '.'): invalid UTF-8,
+ * which decodeURIComponent refuses, but lenient decoders (old IIS, Tomcat,
+ * some Java and PHP stacks) turn into the ASCII character they spell.
+ */
+const OVERLONG = /%c([01])%([89ab][0-9a-f])|%e0%8([01])%([89ab][0-9a-f])/gi;
+const overlongChar = (_: string, high2 = '', low2 = '', high3 = '', low3 = ''): string =>
+  String.fromCharCode((Number(high2 || high3) << 6) | (parseInt(low2 || low3, 16) & 0x3f));
+
+/** One round of %-decoding as the most lenient server does it: overlong forms as ASCII, a malformed escape left as it is. */
+function decodeOnce(path: string): string {
+  return path.replace(OVERLONG, overlongChar).replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run; // not UTF-8: compared as it is
+    }
+  });
+}
+
+/** '.' and '..' segments resolved, as servers do after decoding (a path never climbs above '/'). */
+function withoutDotSegments(path: string): string {
+  const out: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '..') out.length > 1 && out.pop();
+    else if (segment !== '.') out.push(segment);
+  }
+  return out.join('/');
+}
+
+/**
+ * A path compared as the most lenient server on the way compares it, so
+ * that no spelling some server still routes to an auth handler gets the
+ * bearer (a false match only keeps the token home):
+ * - %-escapes decoded until nothing changes (at most 4 rounds), overlong
+ *   UTF-8 included: a proxy decodes once (nginx passes a decoded path to
+ *   `proxy_pass` with a URI) and the app again, so `%252f` ends as '/';
+ * - cut at a decoded '?' or '#': a server that decodes before it splits off
+ *   the query (nginx's `$uri` put back into a URL) reads `%3F` as one;
+ * - '\' as '/' (IIS), case folded, ';' path parameters dropped
+ *   (servlets), repeated slashes merged (nginx), dot segments resolved, and
+ *   trailing dots, spaces and NULs of a segment dropped (IIS, some proxies);
+ *   no trailing slash.
+ */
 function canonicalPath(pathname: string): string {
   let path = pathname;
-  try {
-    path = decodeURIComponent(pathname);
-  } catch {
-    /* a malformed escape: compare it as it is */
+  for (let round = 0; round < 4 && path.includes('%'); round++) {
+    const decoded = decodeOnce(path);
+    if (decoded === path) break;
+    path = decoded;
   }
-  // Servers merge repeated slashes (nginx), strip ';' path parameters (servlets) and trailing dots,
-  // spaces or NULs of a segment (IIS, some proxies): so does the comparison.
-  return path.toLowerCase().replace(/;[^/]*/g, '').replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  path = path.split(/[?#]/, 1)[0]!.replace(/\\/g, '/').toLowerCase().replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/');
+  return withoutDotSegments(path).replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** Where a relative URL of a page resolves: the document's base URI, else the location; none outside a page. */
