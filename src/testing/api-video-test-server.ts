@@ -213,6 +213,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
+    if (fault?.statusText !== undefined) res.statusMessage = fault.statusText;
     const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...routeHeaders, ...faultHeaders(fault) };
     if (fault?.stream) streamedBytes += await streamBody(res, fault.status ?? 200, headers, fault.stream);
     else if (fault?.reset) resetMidBody(res, status, headers, text);

@@ -14,6 +14,8 @@ export interface Fault {
   retryAfter?: number | Date;
   /** The raw body to send with `status`, e.g. '<html>' or '{"access_tok'. @default a problem-details JSON */
   body?: string;
+  /** The reason phrase sent with `status` (Node refuses C0 controls in it; Latin-1 such as a C1 control goes through). */
+  statusText?: string;
   /** Extra response headers. */
   headers?: Record<string, string>;
   /** Send the headers and half the body, then reset the connection. */
