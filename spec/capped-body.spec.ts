@@ -1,3 +1,4 @@
+import crossFetch from 'cross-fetch';
 import { firstValueFrom } from 'rxjs';
 import { AuthError, HttpError, InvalidTokenResponseError, createBearerAuth, type BearerAuth } from '../src/index.js';
 import { MAX_AUTH_BODY } from '../src/capped-body.js';
@@ -56,6 +57,25 @@ describe('auth answers are read at most 64 KB deep (over HTTP)', () => {
     expect(error).toEqual(jasmine.objectContaining({ code: 'ERR_AUTH', reason: 'invalid-response' }));
     expect(await eventually(() => server.streamedBytes > 0, 5000)).toBeTrue();
     expect(server.streamedBytes).toBeLessThan(WRITTEN_AT_MOST);
+  });
+
+  it("caps node-fetch's bodies too (cross-fetch, where there is no global fetch: a Node stream, not a ReadableStream)", async () => {
+    server.fail('POST /auth/api-key', { stream: endlessToken });
+    auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: server.url, retry: once, requestTimeout: 60_000, fetch: crossFetch as unknown as typeof fetch });
+    const error = await failureOf(firstValueFrom(auth.refresh()));
+    expect(error).toEqual(jasmine.objectContaining({ code: 'ERR_AUTH', reason: 'invalid-response' }));
+    expect(await eventually(() => server.streamedBytes > 0, 5000)).toBeTrue();
+    expect(server.streamedBytes).toBeLessThan(WRITTEN_AT_MOST);
+  });
+
+  it('counts bytes after decompression: a gzip bomb is cut at 64 KB of what it expands to', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(Buffer.concat([Buffer.from(endlessToken.head), Buffer.alloc(50 * 1024 * 1024, 'a'), Buffer.from('"}')]));
+    server.mount('/bomb', (_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(bomb));
+    auth = createBearerAuth({ tokenUrl: `${server.url}/bomb`, retry: once });
+    const error = await failureOf(firstValueFrom(auth.refresh()));
+    expect(error).toEqual(jasmine.objectContaining({ code: 'ERR_AUTH', reason: 'invalid-response' }));
+    expect((error as Error).message).toContain('larger than 65536 bytes');
   });
 
   it('is retried like any unusable answer, each attempt capped, within retry.maxAttempts', async () => {
