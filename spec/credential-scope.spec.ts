@@ -31,6 +31,8 @@ const table: Array<[path: string, isAuthRoute: boolean, why: string]> = [
   ['/videos/%2e%2e/auth/refresh', true, 'climbing out of /videos'],
   ['/auth/refresh%00', true, 'a trailing NUL'],
   ['/AUTH/Refresh%2F', true, 'case folded'],
+  ['/%61uth/%72efresh', true, 'escaped letters: no literal "auth" to find'],
+  ['/auth./refresh', true, "a segment's trailing dot (IIS)"],
   ['/auth/refresh%ff', false, 'not UTF-8 and not overlong: another path for every server'],
   ['/auth/refreshments', false, 'a longer name is another route'],
   ['/auth/refresh-token', false, 'so is a suffix'],

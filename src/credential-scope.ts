@@ -185,7 +185,11 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     const target = toTarget(url);
     if (target === null) return false;
     if (token && target.origin === token.origin && canonicalPath(target.pathname) === canonicalPath(token.pathname)) return true;
-    return target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
+    if (target.origin !== base.origin) return false;
+    // Folding only removes characters at a segment's end, so without an escape a path that does not spell
+    // "auth" cannot fold into an auth route: the common request skips it.
+    if (!/%|\\|auth/i.test(target.pathname)) return false;
+    return authPaths.has(canonicalPath(target.pathname));
   };
   /**
    * allowsToken's answers by target: the request path resolves each URL
