@@ -28,6 +28,8 @@ const table: Array<[path: string, isAuthRoute: boolean, why: string]> = [
   ['/auth/x/%2e%2e/refresh', true, 'encoded dot segments'],
   ['/auth/x/%252e%252e/refresh', true, 'double-encoded dot segments, resolved after decoding'],
   ['/auth/x/..;/refresh', true, "Tomcat's '..;' is '..'"],
+  ['/auth/x//%252e%252e/refresh', true, 'slashes merged before dot segments resolve (nginx)'],
+  ['/%252e%252e/%252e%252e/auth/refresh', true, 'dot segments never climb above the root'],
   ['/videos/%2e%2e/auth/refresh', true, 'climbing out of /videos'],
   ['/auth/refresh%00', true, 'a trailing NUL'],
   ['/AUTH/Refresh%2F', true, 'case folded'],

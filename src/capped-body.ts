@@ -19,76 +19,42 @@ export const MAX_AUTH_BODY = 65_536;
 /** What a capped read came to: the bytes, or 'too-large' (the rest was cancelled, unread). */
 export type CappedBytes = Uint8Array | 'too-large';
 
-interface NodeReadableLike extends AsyncIterable<Uint8Array | string> {
-  destroy?(): void;
-}
-
-const concat = (chunks: Uint8Array[], size: number): Uint8Array => {
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) bytes.set(chunk, (at += chunk.byteLength) - chunk.byteLength);
-  return bytes;
-};
+/** A WHATWG stream, or a Node Readable (node-fetch's bodies): both hand out `{ done, value }` chunks. */
+type Body = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 /**
- * Reads a WHATWG stream (or a Node Readable, as node-fetch's bodies are)
- * chunk by chunk, counting bytes; past `limit` it cancels the stream and
- * answers 'too-large'. `stop`, when it settles, cancels the stream too (the
- * read then ends with what came so far). The cancel is not awaited: on some
- * streams (msw's, with an unread clone) it never settles.
+ * Reads a stream chunk by chunk, counting bytes; past `limit` it cancels the
+ * stream (a Node Readable is destroyed) and answers 'too-large'. `stop`, when
+ * it settles, cancels it too (the read then ends with what came so far). The
+ * cancel is not awaited: on some streams (msw's, with an unread clone) it never settles.
  */
-export async function readAtMost(stream: ReadableStream<Uint8Array> | NodeReadableLike | null | undefined, limit: number, stop?: Promise<unknown>): Promise<CappedBytes> {
-  if (stream === null || stream === undefined) return new Uint8Array(0);
+export async function readAtMost(stream: Body | null | undefined, limit: number, stop?: Promise<unknown>): Promise<CappedBytes> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  /** Counts one chunk; false once past the limit. */
-  const take = (chunk: Uint8Array | string): boolean => {
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-    size += bytes.byteLength;
-    if (size > limit) return false;
-    chunks.push(bytes);
-    return true;
-  };
-  if (typeof (stream as ReadableStream).getReader === 'function') {
-    const reader = (stream as ReadableStream<Uint8Array>).getReader();
-    const cancel = () => void reader.cancel().catch(() => {});
+  if (stream) {
+    // Asked with typeof, not `in`: @whatwg-node/server's ponyfill stream answers `in` with false.
+    const web = typeof (stream as ReadableStream).getReader === 'function';
+    const reader = web ? (stream as ReadableStream<Uint8Array>).getReader() : (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    const next = web ? () => (reader as ReadableStreamDefaultReader<Uint8Array>).read() : () => (reader as AsyncIterator<Uint8Array>).next();
+    const cancel = () => void (web ? (reader as ReadableStreamDefaultReader).cancel() : (reader as AsyncIterator<Uint8Array>).return?.())?.catch(() => {});
     void stop?.then(cancel, cancel);
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!take(value)) return cancel(), 'too-large';
+    for (let chunk; !(chunk = await next()).done; ) {
+      if ((size += chunk.value.byteLength) > limit) return cancel(), 'too-large';
+      chunks.push(chunk.value);
     }
-    return concat(chunks, size);
   }
-  // A Node Readable: leaving the loop early destroys it, which closes the connection.
-  const readable = stream as NodeReadableLike;
-  void stop?.then(() => readable.destroy?.(), () => readable.destroy?.());
-  for await (const chunk of readable) {
-    if (!take(chunk)) return 'too-large';
-  }
-  return concat(chunks, size);
+  const bytes = new Uint8Array(size);
+  size = 0;
+  for (const chunk of chunks) bytes.set(chunk, (size += chunk.byteLength) - chunk.byteLength);
+  return bytes;
 }
 
 /**
  * A response's body as text (UTF-8, as `Response.text()` decodes it), never
  * more than `limit` bytes read: 'too-large' when its Content-Length says
- * more (then none of it is read) or when more arrives.
+ * more (then none of it is read: the caller ends the exchange) or when more arrives.
  */
 export async function readTextAtMost(response: Response, limit: number): Promise<string | 'too-large'> {
-  const body = response.body as ReadableStream<Uint8Array> | NodeReadableLike | null;
-  const announced = Number(response.headers.get('content-length') ?? 0);
-  if (announced > limit) {
-    if (body && typeof (body as ReadableStream).cancel === 'function') void (body as ReadableStream).cancel().catch(() => {});
-    else (body as NodeReadableLike | null)?.destroy?.();
-    return 'too-large';
-  }
-  let bytes: CappedBytes;
-  if (body === null || typeof body !== 'object') {
-    // A fetch whose Response has no stream to read (a hand-made one): read it whole, then hold it to the cap.
-    const buffer = new Uint8Array(await response.arrayBuffer());
-    bytes = buffer.byteLength > limit ? 'too-large' : buffer;
-  } else {
-    bytes = await readAtMost(body, limit);
-  }
+  const bytes = Number(response.headers.get('content-length')) > limit ? 'too-large' : await readAtMost(response.body, limit);
   return bytes === 'too-large' ? bytes : new TextDecoder().decode(bytes);
 }

@@ -74,58 +74,45 @@ function parseOption(option: string, value: unknown, allowInsecureHttp: boolean,
 }
 
 /**
- * Overlong UTF-8 escapes (`%c0%ae`, `%e0%80%ae` for '.'): invalid UTF-8,
- * which decodeURIComponent refuses, but lenient decoders (old IIS, Tomcat,
- * some Java and PHP stacks) turn into the ASCII character they spell.
+ * One round of %-decoding as the most lenient server does it. Overlong UTF-8
+ * (`%c0%ae`, `%e0%80%ae` for '.': invalid, refused by decodeURIComponent)
+ * becomes the ASCII it spells, as lenient decoders (old IIS, Tomcat, some
+ * Java and PHP stacks) make it; a malformed escape stays as it is.
  */
-const OVERLONG = /%c([01])%([89ab][0-9a-f])|%e0%8([01])%([89ab][0-9a-f])/gi;
-const overlongChar = (_: string, high2 = '', low2 = '', high3 = '', low3 = ''): string =>
-  String.fromCharCode((Number(high2 || high3) << 6) | (parseInt(low2 || low3, 16) & 0x3f));
-
-/** One round of %-decoding as the most lenient server does it: overlong forms as ASCII, a malformed escape left as it is. */
-function decodeOnce(path: string): string {
-  return path.replace(OVERLONG, overlongChar).replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      return run; // not UTF-8: compared as it is
-    }
-  });
-}
-
-/** '.' and '..' segments resolved, as servers do after decoding (a path never climbs above '/'). */
-function withoutDotSegments(path: string): string {
-  const out: string[] = [];
-  for (const segment of path.split('/')) {
-    if (segment === '..') out.length > 1 && out.pop();
-    else if (segment !== '.') out.push(segment);
-  }
-  return out.join('/');
-}
+const decodeOnce = (path: string): string =>
+  path
+    .replace(/%(?:c[01]|e0%8[01])%[89ab][0-9a-f]/gi, (m) => String.fromCharCode(((parseInt(m.slice(-5, -3), 16) & 1) << 6) | (parseInt(m.slice(-2), 16) & 63)))
+    .replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run; // not UTF-8: compared as it is
+      }
+    });
 
 /**
  * A path compared as the most lenient server on the way compares it, so
  * that no spelling some server still routes to an auth handler gets the
  * bearer (a false match only keeps the token home):
- * - %-escapes decoded until nothing changes (at most 4 rounds), overlong
- *   UTF-8 included: a proxy decodes once (nginx passes a decoded path to
- *   `proxy_pass` with a URI) and the app again, so `%252f` ends as '/';
+ * - %-escapes decoded 4 rounds deep, overlong UTF-8 included: a proxy
+ *   decodes once (nginx passes a decoded path to `proxy_pass` with a URI)
+ *   and the app again, so `%252f` ends as '/';
  * - cut at a decoded '?' or '#': a server that decodes before it splits off
  *   the query (nginx's `$uri` put back into a URL) reads `%3F` as one;
- * - '\' as '/' (IIS), case folded, ';' path parameters dropped
+ * - '\\' as '/' (IIS), case folded, ';' path parameters dropped
  *   (servlets), repeated slashes merged (nginx), dot segments resolved, and
  *   trailing dots, spaces and NULs of a segment dropped (IIS, some proxies);
  *   no trailing slash.
  */
 function canonicalPath(pathname: string): string {
   let path = pathname;
-  for (let round = 0; round < 4 && path.includes('%'); round++) {
-    const decoded = decodeOnce(path);
-    if (decoded === path) break;
-    path = decoded;
+  for (let round = 0; round < 4; round++) path = decodeOnce(path);
+  const segments: string[] = [];
+  for (const segment of path.split(/[?#]/, 1)[0]!.replace(/\\/g, '/').toLowerCase().replace(/;[^/]*/g, '').split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '.' && segment !== '') segments.push(segment); // '' : repeated slashes merge first (nginx)
   }
-  path = path.split(/[?#]/, 1)[0]!.replace(/\\/g, '/').toLowerCase().replace(/;[^/]*/g, '').replace(/\/{2,}/g, '/');
-  return withoutDotSegments(path).replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  return `/${segments.join('/')}`.replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** Where a relative URL of a page resolves: the document's base URI, else the location; none outside a page. */

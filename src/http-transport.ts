@@ -35,12 +35,10 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     redirect: 'manual',
   };
   return fetchObservable(url, undefined, async (signal) => {
-    // Its own controller, so that an answer over the cap ends the exchange on the wire: cancelling a body
-    // is enough for Node's fetch, not for node-fetch (cross-fetch), whose socket would stay open.
+    // An answer over the cap ends the exchange on the wire: cancelling its body does for Node's fetch, not for
+    // node-fetch (cross-fetch), whose socket stays open. (`signal` is fresh and not aborted yet: startExchange checked.)
     const exchange = new AbortController();
-    const abort = () => exchange.abort(signal.reason);
-    if (signal.aborted) abort();
-    else signal.addEventListener('abort', abort, { once: true });
+    signal.addEventListener('abort', () => exchange.abort(signal.reason));
     const response = await fetchImpl(url, { ...request, signal: exchange.signal });
     // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
@@ -52,11 +50,10 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     // A success body is parsed as sent: redacting it could cut a token that happens to contain the credential.
     // At most MAX_AUTH_BODY bytes are read of any answer: a larger one is refused (a success) or kept without its body (an error).
     const text = await readTextAtMost(response, MAX_AUTH_BODY);
-    signal.removeEventListener('abort', abort);
     if (text === 'too-large') exchange.abort();
     if (!response.ok) throw toHttpError(response, url, text === 'too-large' ? undefined : parseBody(text, credential), credential);
     if (text === 'too-large') {
-      throw new InvalidTokenResponseError(DEV ? `the body of the ${response.status} answer from ${url} is larger than ${MAX_AUTH_BODY} bytes; it was not read` : `body from ${url} over ${MAX_AUTH_BODY} bytes`);
+      throw new InvalidTokenResponseError(DEV ? `the body of the ${response.status} answer from ${url} is larger than ${MAX_AUTH_BODY} bytes; it was not read` : `body from ${url}`);
     }
     const body = parseBody(text);
     if (body === null || typeof body !== 'object') {
