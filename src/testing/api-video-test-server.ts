@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
+import { createFaultQueue, faultHeaders, resetMidBody, streamBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
 
 export interface ApiVideoTestServerOptions {
@@ -54,6 +54,8 @@ export interface ApiVideoTestServer {
   readonly unauthorized: number;
   /** Requests whose client went away before they were answered. */
   readonly aborted: number;
+  /** Body bytes written by `stream` faults so far (what a client that stops reading leaves unsent is not counted). */
+  readonly streamedBytes: number;
   readonly log: readonly LoggedRequest[];
   /** Every access token issued, to check that a client only ever used real ones. */
   readonly issued: ReadonlySet<string>;
@@ -114,6 +116,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   const started = Date.now();
   let unauthorized = 0;
   let aborted = 0;
+  let streamedBytes = 0;
   let keysRejected = false;
   const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
@@ -210,8 +213,10 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
+    if (fault?.statusText !== undefined) res.statusMessage = fault.statusText;
     const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...routeHeaders, ...faultHeaders(fault) };
-    if (fault?.reset) resetMidBody(res, status, headers, text);
+    if (fault?.stream) streamedBytes += await streamBody(res, fault.status ?? 200, headers, fault.stream);
+    else if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
   };
 
@@ -230,6 +235,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     },
     get aborted() {
       return aborted;
+    },
+    get streamedBytes() {
+      return streamedBytes;
     },
     get log() {
       return log;
@@ -251,6 +259,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       log = [];
       unauthorized = 0;
       aborted = 0;
+      streamedBytes = 0;
       faults.clear();
     },
     close() {
