@@ -17,8 +17,9 @@ export interface RequestHeadersClient {
 /**
  * `auth` as a google-auth-library style client, for
  * `credentials.createFromGoogleCredential(bearerCredential(auth))` and any other
- * caller of `getRequestHeaders(url)`. gRPC's service URL is
- * `https://<host>:<port>/<service>`: list that origin in `allowedOrigins`.
+ * caller of `getRequestHeaders(url)`. grpc-js's service URL is
+ * `https://<host>/<service>`, without the port (1.14): list `https://<host>`
+ * in `allowedOrigins`, and the token goes to every port of that host.
  * gRPC has no 401 for rx-bearer to see: wrap a call in `auth.authorize(...,
  * { isUnauthorized: isUnauthenticated })` for the one shared refresh and one
  * resend after a revocation.
