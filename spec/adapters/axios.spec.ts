@@ -56,6 +56,16 @@ describe('rx-bearer/axios (useBearer) with axios 1.21 over real HTTP', () => {
     expect(apiCalls(the.api).map((call) => call.status)).toEqual([200, 401, 201]);
   });
 
+  it('asks the scope at dispatch: an interceptor that runs after it and moves the request to another origin sends no token there', async () => {
+    const api = axios.create({ baseURL: the.api.url });
+    // Registered first, so axios runs it after useBearer's interceptor.
+    api.interceptors.request.use((config) => Object.assign(config, { baseURL: the.other.url }));
+    useBearer(api, the.auth);
+    expect((await api.get('/videos', { validateStatus: () => true })).status).toBe(401); // the other server's answer to no token
+    expect(the.other.log.map((entry) => entry.hadAuthorization)).toEqual([false]);
+    expect(the.api.counts['POST /auth/api-key']).toBeUndefined();
+  });
+
   it('ejecting the interceptor stops attaching the token', async () => {
     const api = axios.create({ baseURL: the.api.url, validateStatus: () => true });
     useBearer(api, the.auth)();

@@ -19,17 +19,19 @@ import { bearer, routeOf } from '../bearer.js';
  */
 export function useBearer(instance: AxiosInstance, auth: BearerAuth): () => void {
   const id = instance.interceptors.request.use((config) => {
-    const target = auth.scope.resolve(instance.getUri(config));
-    if (target === null || !auth.scope.allowsToken(target)) return config;
     const send: AxiosAdapter = axios.getAdapter(config.adapter ?? instance.defaults.adapter ?? axios.defaults.adapter, config);
-    const route = routeOf(config.method, target);
-    const adapter = (sent: InternalAxiosRequestConfig): Promise<AxiosResponse> =>
-      firstValueFrom(
+    // The scope is asked at dispatch, after every request interceptor (axios runs them last-registered
+    // first, so one registered before this one runs after it and could still change the URL).
+    const adapter = (sent: InternalAxiosRequestConfig): Promise<AxiosResponse> => {
+      const target = auth.scope.resolve(instance.getUri(sent));
+      if (target === null || !auth.scope.allowsToken(target)) return send(sent);
+      return firstValueFrom(
         auth.authorize((token) => {
           sent.headers.set('Authorization', bearer(token));
           return from(send(sent));
-        }, { route }),
+        }, { route: routeOf(sent.method, target) }),
       );
+    };
     return Object.assign(config, { adapter });
   });
   return () => instance.interceptors.request.eject(id);
