@@ -200,4 +200,27 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
     ],
   },
+  // rx-bearer/ky, /axios, /openapi-fetch, /grpc: adapters built on the public
+  // API like rx-bearer/angular (the core through 'rx-bearer'); only /axios
+  // imports its library (an optional peer dependency), the others none.
+  ...['ky', 'axios', 'openapi-fetch', 'grpc'].flatMap((name) => [
+    {
+      input: { [name]: `build/${name}/index.js` },
+      external: [...external, 'rx-bearer', 'axios'],
+      plugins: [tscSourceMaps],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+        { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+      ],
+    },
+    {
+      input: { [name]: `build/${name}/index.d.ts` },
+      external: [...external, 'rx-bearer', 'axios'],
+      plugins: [dts({ compilerOptions: { types: [] } })],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
+      ],
+    },
+  ]),
 ];
