@@ -6,7 +6,8 @@
 // exist"). The rest are internals without an identity to share, compiled into
 // each bundle: a pure function and the Secret wrapper, which
 // nothing checks with instanceof.
-export { AuthError, createBearerAuth } from './index.js';
-export type { BearerAuthOptions, Coordination, Session, StoreClient, StoreCycle, TokenStore } from './index.js';
+export { AuthError, createBearerAuth, HttpError, InvalidTokenResponseError, NetworkError, RxBearerError } from './index.js';
+export type { BearerAuthOptions, SourceTokenResponse, TokenSource, Coordination, Session, StoreClient, StoreCycle, TokenStore } from './index.js';
 export { refreshTime } from './refresh-time.js';
 export { Secret } from './secret.js';
+export { parseOption } from './credential-scope.js';
