@@ -99,6 +99,24 @@ describe('refreshTokenGrant against oidc-provider (rotating refresh tokens) over
     expect(server.api.counts['POST /oidc/token']).toBe(1);
   });
 
+  it('an answer slower than requestTimeout is not abandoned: the retry joins the same exchange and keeps its rotated token', async () => {
+    const first = await server.refreshTokenFor();
+    server.api.fail('POST /oidc/token', { delay: 400 });
+    const rotated: string[] = [];
+    auth = createBearerAuth({
+      source: refreshTokenGrant({ issuer: server.issuer, clientId: 'svc', clientSecret: SECRET, refreshToken: first, onRotate: (next) => void rotated.push(next) }),
+      baseUrl: server.api.url,
+      requestTimeout: 100,
+      retry: { initialDelay: 5, maxDelay: 10 },
+    });
+    await firstValueFrom(auth.json('/videos'));
+    expect(server.api.counts['POST /oidc/token']).toBe(1);
+    expect(rotated.length).toBe(1);
+    await firstValueFrom(auth.refresh());
+    expect(server.tokenRequests).toBe(2); // the second exchange sent the rotated token: oidc-provider accepted it
+    expect(rotated.length).toBe(2);
+  });
+
   it('a Redis store with a refresh-token source is refused with a TypeError that says why', () => {
     const source = refreshTokenGrant({ issuer: server.issuer, clientId: 'svc', clientSecret: SECRET, refreshToken: 'rt' });
     const store = redisTokenStore({ client: { sendCommand: () => Promise.resolve(null) } as never });
