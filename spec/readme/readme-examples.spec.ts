@@ -8,6 +8,7 @@ describe('README examples', () => {
     'quick-start/app.config.ts', // run by spec/readme/quick-start-angular.spec.ts
     'marble-example.spec.ts', // Testing your code
     'http-example.spec.ts',
+    'oauth2-example.spec.ts', // Any OAuth 2.0 server
   ];
   for (const example of examples) {
     it(`shows spec/readme/${example} verbatim, so the example is the spec that runs`, async () => {
