@@ -6,9 +6,10 @@
 // exist"). The rest are internals without an identity to share, compiled into
 // each bundle: pure functions and the Secret wrapper, which
 // nothing checks with instanceof.
-export { AuthError, createBearerAuth } from './index.js';
-export type { BearerAuthOptions, Coordination, Session, StoreClient, StoreCycle, TokenStore } from './index.js';
-export { readAtMost } from './capped-body.js';
+export { AuthError, createBearerAuth, HttpError, InvalidTokenResponseError, NetworkError, RxBearerError } from './index.js';
+export type { BearerAuthOptions, SourceTokenResponse, TokenSource, Coordination, Session, StoreClient, StoreCycle, TokenStore } from './index.js';
+export { MAX_AUTH_BODY, readAtMost } from './capped-body.js';
 export { isSendableToken } from './header-token.js';
 export { refreshTime } from './refresh-time.js';
 export { Secret } from './secret.js';
+export { parseOption } from './credential-scope.js';

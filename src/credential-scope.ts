@@ -57,8 +57,8 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 const isHttp = (protocol: string) => protocol === 'https:' || protocol === 'http:';
 
 
-/** Parses an option's URL; its value is never echoed (it may hold a password). */
-function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
+/** Parses an option's URL; its value is never echoed (it may hold a password). https unless loopback or allowInsecureHttp: the one rule, for every URL a credential goes to. */
+export function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
   let url: URL;
   try {
     url = new URL(value as string, against);

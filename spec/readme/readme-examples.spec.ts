@@ -17,6 +17,7 @@ const runnable = [
   'spec/readme/marble-example.spec.ts', // a spec itself
   'spec/readme/http-example.spec.ts',
   'spec/readme/adapters-example.spec.ts', // a spec itself: ky and axios sharing one refresh
+  'spec/readme/oauth2-example.spec.ts', // a spec itself: clientCredentials against oidc-provider
   'spec/integration/token-endpoint/token-handler.mjs', // spec/integration/token-endpoint/readme-mounts.spec.ts, compat/next
   'compat/vitest/test/http.test.ts', // compat/vitest and compat/jest run these
   'compat/jest/test/http.test.js',

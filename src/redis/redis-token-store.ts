@@ -56,7 +56,10 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   return {
     open(auth: StoreClient) {
       // With tokenUrl there is no API key here: your token endpoint logs in, and can share its session itself.
-      if (auth.apiKey.reveal() === '') throw new TypeError('"store" option must be used with "apiKey", not "tokenUrl"');
+      // A source without shareAs (refreshTokenGrant) holds a rotating refresh token in one process: sharing its sessions would fork the grant.
+      if (auth.apiKey.reveal() === '') {
+        throw new TypeError('"store" option must be used with "apiKey" or a source that can be shared (clientCredentials), not "tokenUrl" nor a refresh-token source, whose rotating refresh token lives in one process');
+      }
       const id = createHash('sha256').update(`${auth.scope.baseUrl}\n${auth.apiKey.reveal()}`).digest('base64url').slice(0, 32);
       const [sessionKey, lockKey, channel] = ['session', 'lock', 'published'].map((name) => `${prefix}${id}:${name}`) as [string, string, string];
       const codec = sessionCodec(encryptionKey, sessionKey);

@@ -16,6 +16,13 @@ export interface ApiVideoTestServerOptions {
   cors?: boolean;
   /** Serve https with this key and certificate (PEM), e.g. to test an https -> http redirect. @default plain http */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Also accept, on the API routes, the tokens this function accepts: e.g. an
+   * OAuth server's (oidc-provider's `AccessToken.find`), so that the same
+   * API serves tokens from any source. A refused one is answered 401 with
+   * `WWW-Authenticate: Bearer error="invalid_token"`. @default none
+   */
+  acceptToken?: (token: string) => boolean | Promise<boolean>;
 }
 
 const corsHeaders = {
@@ -141,7 +148,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
 
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
-  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string, Record<string, string>?] => {
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>, accepted = false): [number, string, Record<string, string>?] => {
     if (route.endsWith(' /redirect')) {
       // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
       const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
@@ -156,9 +163,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (route === 'POST /auth/refresh') {
       return tokens.redeem(body['refreshToken']) ? [200, JSON.stringify(tokens.issue())] : [400, problem(400, 'The refresh token is invalid.')];
     }
-    if (!tokens.isValid(bearerOf(req))) {
+    if (!accepted && !tokens.isValid(bearerOf(req))) {
       unauthorized++;
-      return [401, problem(401, 'Unauthorized request.')];
+      return [401, problem(401, 'Unauthorized request.'), options.acceptToken ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}];
     }
     if (route === 'GET /videos') return [200, JSON.stringify(videoPage(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams))];
     if (route === 'POST /videos') {
@@ -184,7 +191,14 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     const mounted = mounts.find(([path]) => (path.endsWith('/') ? pathname.startsWith(path) : pathname === path));
     if (mounted) {
       counts[route] = (counts[route] ?? 0) + 1;
-      return void (await mounted[1](req, res));
+      // A fault queued for a mounted route (e.g. an OAuth token endpoint) answers instead of the listener.
+      const fault = faults.take(route);
+      if (fault?.hang) return;
+      if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
+      if (!fault?.status) return void (await mounted[1](req, res));
+      const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+      if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problem(fault.status, 'Injected fault.'));
+      return void res.writeHead(fault.status, headers).end(fault.body ?? problem(fault.status, 'Injected fault.'));
     }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
     counts[route] = (counts[route] ?? 0) + 1;
@@ -199,7 +213,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
     if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
     if (res.destroyed) return;
-    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
+    const bearer = bearerOf(req);
+    const accepted = options.acceptToken !== undefined && bearer !== undefined && !route.startsWith('POST /auth/') && (await options.acceptToken(bearer));
+    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body, accepted);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({
       time: Date.now() - started,

@@ -81,6 +81,24 @@ describe('the built package', () => {
     }, 20_000);
   }
 
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', "const o = await import('rx-bearer/oauth2'); console.log(typeof o.clientCredentials, typeof o.refreshTokenGrant)"]],
+    ['require()', ['-e', "const o = require('rx-bearer/oauth2'); console.log(typeof o.clientCredentials, typeof o.refreshTokenGrant)"]],
+  ] as const) {
+    it(`loads rx-bearer/oauth2 (and its optional peer oauth4webapi, ESM only) through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function');
+    }, 20_000);
+  }
+
+  it('only rx-bearer/oauth2 loads oauth4webapi, an optional peer: a user who does not import it installs nothing more', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }> };
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['cross-fetch', 'jwt-decode']);
+    expect(pkg.peerDependenciesMeta['oauth4webapi']?.optional).toBeTrue();
+    const entries = (await readdir('dist')).filter((file) => /\.(mjs|cjs)$/.test(file) && !file.startsWith('oauth2.'));
+    for (const file of entries) expect(await readFile(`dist/${file}`, 'utf8')).withContext(file).not.toMatch(/(from |require\(|import\()'oauth4webapi'/);
+  });
+
   it('the adapters import nothing but rxjs at run time (and /axios its axios: they use the core through the BearerAuth they are given); the core imports none of their libraries', async () => {
     const importsOf = (text: string) => [...text.matchAll(/(?:from |require\()'([^']+)'/g)].map(([, name]) => name!).sort();
     for (const name of ['ky', 'openapi-fetch', 'grpc', 'axios']) {
