@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { problemJson, problems } from './problems.js';
 import { createVideoRoutes, type Answer, type ApiRoute } from './video-routes.js';
 import { createRateLimit, type RateLimitOptions } from './rate-limit.js';
-import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
+import { createFaultQueue, faultHeaders, resetMidBody, streamBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
 
 export interface ApiVideoTestServerOptions {
@@ -34,6 +34,13 @@ export interface ApiVideoTestServerOptions {
    * @default { limit: 1_000_000, window: 60 }
    */
   rateLimit?: RateLimitOptions;
+  /**
+   * Also accept, on the API routes, the tokens this function accepts: e.g. an
+   * OAuth server's (oidc-provider's `AccessToken.find`), so that the same
+   * API serves tokens from any source. A refused one is answered 401 with
+   * `WWW-Authenticate: Bearer error="invalid_token"`. @default none
+   */
+  acceptToken?: (token: string) => boolean | Promise<boolean>;
 }
 
 /** The headers a page on another origin may read (cors: true). */
@@ -76,6 +83,8 @@ export interface ApiVideoTestServer {
   readonly unauthorized: number;
   /** Requests whose client went away before they were answered. */
   readonly aborted: number;
+  /** Body bytes written by `stream` faults so far (what a client that stops reading leaves unsent is not counted). */
+  readonly streamedBytes: number;
   readonly log: readonly LoggedRequest[];
   /** Every access token issued, to check that a client only ever used real ones. */
   readonly issued: ReadonlySet<string>;
@@ -143,6 +152,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   const started = Date.now();
   let unauthorized = 0;
   let aborted = 0;
+  let streamedBytes = 0;
   let keysRejected = false;
   const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
@@ -156,7 +166,8 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   /** The routes behind the bearer token. */
   const apiRoutes: Record<string, ApiRoute> = { ...createVideoRoutes() };
 
-  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): Answer => {
+  /** `accepted`: the token was accepted by `options.acceptToken` (another token source's). */
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>, accepted = false): Answer => {
     if (route.endsWith(' /redirect')) {
       // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
       const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
@@ -173,9 +184,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     }
     const api = apiRoutes[route];
     if (!api) return [404, problemJson(problems.unrecognizedUrl())];
-    if (!tokens.isValid(bearerOf(req))) {
+    if (!accepted && !tokens.isValid(bearerOf(req))) {
       unauthorized++;
-      return [401, problemJson(problems.unauthorized())];
+      return [401, problemJson(problems.unauthorized()), options.acceptToken ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}];
     }
     return api(req, body);
   };
@@ -195,7 +206,14 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     const mounted = mounts.find(([path]) => (path.endsWith('/') ? pathname.startsWith(path) : pathname === path));
     if (mounted) {
       counts[route] = (counts[route] ?? 0) + 1;
-      return void (await mounted[1](req, res));
+      // A fault queued for a mounted route (e.g. an OAuth token endpoint) answers instead of the listener.
+      const fault = faults.take(route);
+      if (fault?.hang) return;
+      if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
+      if (!fault?.status) return void (await mounted[1](req, res));
+      const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+      if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problemJson(problems.injected(fault.status)));
+      return void res.writeHead(fault.status, headers).end(fault.body ?? problemJson(problems.injected(fault.status)));
     }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
     counts[route] = (counts[route] ?? 0) + 1;
@@ -210,13 +228,15 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
     if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
     if (res.destroyed) return;
+    const bearer = bearerOf(req);
+    const accepted = options.acceptToken !== undefined && bearer !== undefined && !route.startsWith('POST /auth/') && (await options.acceptToken(bearer));
     // An injected fault stands for whatever else may answer (a proxy, a load balancer): it carries only the headers it names.
-    const limited = fault?.status ? undefined : rateLimit.take();
+    const limited = fault?.status || fault?.stream ? undefined : rateLimit.take();
     const [status, text, routeHeaders]: Answer = fault?.status
       ? [fault.status, fault.body ?? problemJson(problems.injected(fault.status))]
       : limited?.allowed === false
         ? [429, problemJson(problems.tooManyRequests())]
-        : answer(route, req, body);
+        : answer(route, req, body, accepted);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({
       time: Date.now() - started,
@@ -230,8 +250,10 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
+    if (fault?.statusText !== undefined) res.statusMessage = fault.statusText;
     const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...limited?.headers, ...routeHeaders, ...faultHeaders(fault) };
-    if (fault?.reset) resetMidBody(res, status, headers, text);
+    if (fault?.stream) streamedBytes += await streamBody(res, fault.status ?? 200, headers, fault.stream);
+    else if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
   };
 
@@ -250,6 +272,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     },
     get aborted() {
       return aborted;
+    },
+    get streamedBytes() {
+      return streamedBytes;
     },
     get log() {
       return log;
@@ -277,6 +302,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       log = [];
       unauthorized = 0;
       aborted = 0;
+      streamedBytes = 0;
       faults.clear();
       rateLimit.reset();
     },
