@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { asyncScheduler, catchError, filter, map, of, take, type Subscription } from 'rxjs';
 import { createBearerAuth, createHttpTransport, type BearerAuth } from '../src/index.js';
-import { networkCause } from '../src/cli/network-cause.js';
+import { withNetworkCause } from '../src/cli/network-cause.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/index.js';
 import { observeTransport } from './observe-transport.js';
 import { THE_END, demoStory, type ServerTricks } from './story.js';
@@ -90,6 +90,5 @@ story = demoStory({ auth, authCalls$: calls$, request, scheduler: asyncScheduler
 });
 // The story cannot go on without a token: a login or refresh that failed for good (no network, a rejected key) ends it.
 auth.state$.pipe(filter((state) => state.status === 'error'), take(1)).subscribe(({ error }) => {
-  const cause = networkCause(error);
-  void finish(1, `stopped: ${error?.message ?? 'authentication failed'}${cause ? ` (${cause})` : ''}`);
+  void finish(1, `stopped: ${withNetworkCause(error?.message ?? 'authentication failed', error)}`);
 });

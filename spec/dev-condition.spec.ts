@@ -20,6 +20,8 @@ const script = `
     http: thrown({ apiKey: 'k', baseUrl: 'http://example.com' }),
     credentials: thrown({ apiKey: 'k', baseUrl: 'https://user:pw@example.com' }),
     fetch: thrown({ apiKey: 'k', fetch: 'nope' }),
+    refreshOn: thrown({ apiKey: 'k', refreshOn: 'never' }),
+    fetchUnavailableCode: [lib.FetchUnavailableError.code, new lib.FetchUnavailableError().code],
     codes: [new AuthError('rejected', 'x'), new DisposedError(), new NetworkError('u'), new InvalidTokenResponseError('x'), new HttpError({ status: 500, url: 'u' })]
       .map((e) => [e.name, e.code, e instanceof lib.RxBearerError, isRxBearerError(e, e.code)]),
   };
@@ -49,8 +51,10 @@ describe('the browser builds (development and production conditions)', () => {
     expect(out.timeout).toEqual({ type: true, message: '"requestTimeout" option must be a finite number >= 1 and <= 2147483647' });
     expect(out.http.message).toContain('the token would travel in clear over http');
     expect(out.fetch).toEqual({ type: true, message: '"fetch" option must be a function' });
+    expect(out.refreshOn).toEqual({ type: true, message: `"refreshOn" option must be 'timer', 'unauthorized' or 'both'` });
     expect(out.page.message).toMatch(/anyone who opens the page can read it/);
     expect(out.codes).toEqual(codes);
+    expect(out.fetchUnavailableCode).toEqual(['ERR_FETCH_UNAVAILABLE', 'ERR_FETCH_UNAVAILABLE']);
   }, 20_000);
 
   it('production (the default): short messages, every URL and credential check, the same classes and codes', async () => {
@@ -60,6 +64,9 @@ describe('the browser builds (development and production conditions)', () => {
     expect(out.http).toEqual({ type: true, message: '"baseUrl" option must be https' });
     expect(out.credentials).toEqual({ type: true, message: '"baseUrl" option is invalid' });
     expect(out.fetch).toBeNull(); // a type check TypeScript makes: left out of this build
+    // An unknown refreshOn would silently mean 'both' (it did): every build refuses it.
+    expect(out.refreshOn).toEqual({ type: true, message: '"refreshOn" option is invalid' });
+    expect(out.fetchUnavailableCode).toEqual(['ERR_FETCH_UNAVAILABLE', 'ERR_FETCH_UNAVAILABLE']);
     expect(out.page.type).toBeTrue();
     expect(out.page.message).toMatch(/tokenUrl.*dangerouslyAllowBrowser/);
     expect(out.pageAllowed).toBeNull();

@@ -153,6 +153,8 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (route === 'POST /auth/refresh') {
       return tokens.redeem(body['refreshToken']) ? [200, JSON.stringify(tokens.issue())] : [400, problem(400, 'The refresh token is invalid.')];
     }
+    // A login or refresh on a path that is not one (a baseUrl ending in /v1): the route does not exist, whatever the credentials.
+    if (/\/auth\/(api-key|refresh)$/.test(route)) return [404, problem(404, `No such route: ${route}; the auth routes are POST /auth/api-key and POST /auth/refresh at the API's root`)];
     if (!tokens.isValid(bearerOf(req))) {
       unauthorized++;
       return [401, problem(401, 'Unauthorized request.')];
