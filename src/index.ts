@@ -1,3 +1,8 @@
+/**
+ * The core: `createBearerAuth`, its options, errors and types.
+ *
+ * @module rx-bearer
+ */
 export { createBearerAuth } from './create-bearer-auth.js';
 export { createHttpTransport } from './http-transport.js';
 export { DEFAULTS } from './options.js';

@@ -1,3 +1,8 @@
+/**
+ * The api.video-compatible test server (Node) and the marble helpers.
+ *
+ * @module rx-bearer/testing
+ */
 // rx-bearer/testing: the api.video-compatible test server (Node) and the marble helpers.
 export { createApiVideoTestServer } from './api-video-test-server.js';
 export { createMarbleTransport, tokenResponse } from './marbles.js';

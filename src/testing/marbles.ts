@@ -1,3 +1,8 @@
+/**
+ * The virtual-time helpers alone, free of Node modules, for browser test runners.
+ *
+ * @module rx-bearer/testing/marbles
+ */
 // rx-bearer/testing/marbles: the virtual-time helpers alone, free of node
 // modules, for browser test runners (Karma, web-test-runner, Vitest browser).
 export { createMarbleTransport } from './marble-transport.js';

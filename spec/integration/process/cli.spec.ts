@@ -194,7 +194,7 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       for (const exitCode of [0, 1, 2, 3, 4, 5]) expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, 'm'));
       expect(stdout).toContain('--allow-insecure-http');
-      expect(stdout).toContain('curl -H "Authorization: Bearer $(npx rx-bearer token)"');
+      expect(stdout).toContain('curl -H "Authorization: Bearer $(npx --no rx-bearer token)"');
     });
   }
 });
