@@ -65,7 +65,8 @@ export type AuthFailureReason =
  * `cause` holds the last underlying error.
  */
 export class AuthError extends RxBearerError {
-  static readonly code: RxBearerErrorCode = 'ERR_AUTH';
+  // Its subclass FetchUnavailableError has a code of its own.
+  static readonly code: 'ERR_AUTH' | 'ERR_FETCH_UNAVAILABLE' = 'ERR_AUTH';
   override name = 'AuthError';
   readonly reason: AuthFailureReason;
   /** HTTP status of the last auth call, when there was an answer. */
