@@ -58,7 +58,10 @@ describe('benchmark figures that must not regress', () => {
     // development/production split (#21, item 7): the `development` condition's build keeps the full messages and
     // the option type checks; the default one keeps every URL and credential check, each error's class and code,
     // with short messages. Short of the 7,000 B target: the rest is code.
-    expect(core.gzip).toBeLessThanOrEqual(9_850);
+    // 10,065 B with #24's errors that say what to do (+256 B, measured by taking each out of that build: the system
+    // code named down the cause chain 86 B, the foreign-origin 401 hint 70 B, the 404 wording 48 B, the attempt
+    // count about 30 B, refreshOn refused in production too 22 B).
+    expect(core.gzip).toBeLessThanOrEqual(10_100);
   }, 30_000);
 
   it("S6 size: the per-file rows come from the headline's own build and add up to its minified bytes", async () => {
