@@ -19,7 +19,7 @@ function toAuthError(error: unknown, now: number, attempts: number): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof RetryAfterTooLong) {
     const retryAfter = retryAfterMs(error.error, now);
-    return new AuthError('rate-limited', 'The auth server asked to wait longer than retry.maxDelay', { status: statusOf(error.error), cause: error.error, retryAfter });
+    return new AuthError('rate-limited', DEV ? 'The auth server asked to wait longer than retry.maxDelay' : 'Retry-After > retry.maxDelay', { status: statusOf(error.error), cause: error.error, retryAfter });
   }
   const status = statusOf(error);
   if (isRejection(error)) return new AuthError('rejected', `The API key was rejected (HTTP ${status})`, { status, cause: error });
@@ -46,7 +46,7 @@ function call(options: ResolvedOptions, what: string, send: () => Observable<Tok
     return send().pipe(
       timeout({ first: requestTimeout, scheduler, with: () => throwError(() => new AuthTimeoutError(what, requestTimeout)) }),
       take(1),
-      throwIfEmpty(() => new InvalidTokenResponseError(`the ${what} call completed without a response`)),
+      throwIfEmpty(() => new InvalidTokenResponseError(DEV ? `the ${what} call completed without a response` : 'no response')),
       map((body) => toSession(body, sentAt)),
     );
   });
