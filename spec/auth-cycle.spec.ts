@@ -1,4 +1,4 @@
-import { firstValueFrom } from 'rxjs';
+import { firstValueFrom, throwError } from 'rxjs';
 import { AuthError, createBearerAuth, type HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
@@ -54,6 +54,19 @@ describe('auth-cycle: the message of a login that failed for good', () => {
     expect((error.cause as HttpError).body).toEqual(jasmine.objectContaining({ status: 404, title: jasmine.stringMatching(/No such route: POST \/v1\/auth\/api-key/) }));
     expect(server.counts['POST /v1/auth/api-key']).toBe(1); // a 404 is not retried
     expect(error.message).not.toContain('test-api-key');
+  });
+
+  it("with tokenUrl, a 404 from the app's token endpoint says to check tokenUrl, not baseUrl", async () => {
+    server.fail('POST /api/token', { status: 404 });
+    const error = await failure(make({ apiKey: undefined, tokenUrl: `${server.url}/api/token`, retry: { maxAttempts: 3, initialDelay: 1 } }));
+    expect(error.message).toBe(`No auth route at ${server.url}/api/token (HTTP 404): check tokenUrl`);
+    expect(server.counts['POST /api/token']).toBe(1);
+  });
+
+  it('a custom transport that fails with a bare { status: 404 } gets the same advice, without a URL to name', async () => {
+    const error = await failure(make({ transport: { login: () => throwError(() => ({ status: 404, url: { toString: () => 'x' } })), refresh: () => throwError(() => ({ status: 404 })) } }));
+    expect(error.message).toBe('No auth route at the auth URL (HTTP 404): check baseUrl, the root of the API (e.g. https://ws.api.video)');
+    expect(error.status).toBe(404);
   });
 
   it('a refused key still reads as rejected', async () => {

@@ -1,7 +1,7 @@
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
 import { RetryAfterTooLong, retryAfterMs, retryTransient } from './backoff.js';
 import { DEV } from './dev.js';
-import { AuthError, InvalidTokenResponseError, AuthTimeoutError, statusOf, systemCode, type HttpError } from './errors.js';
+import { AuthError, InvalidTokenResponseError, AuthTimeoutError, statusOf, systemCode } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { TokenResponse } from './transport.js';
 import { toSession, type Session } from './token-response.js';
@@ -15,7 +15,7 @@ export const isRejection = (error: unknown): boolean => [400, 401, 403].includes
  * the failing step made: "after N attempts" only when it was retried, and a
  * system error code down the cause chain (ENOTFOUND) is named.
  */
-function toAuthError(error: unknown, now: number, attempts: number): AuthError {
+function toAuthError(error: unknown, now: number, attempts: number, option: 'baseUrl' | 'tokenUrl'): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof RetryAfterTooLong) {
     const retryAfter = retryAfterMs(error.error, now);
@@ -24,9 +24,14 @@ function toAuthError(error: unknown, now: number, attempts: number): AuthError {
   const status = statusOf(error);
   if (isRejection(error)) return new AuthError('rejected', `The API key was rejected (HTTP ${status})`, { status, cause: error });
   if (error instanceof InvalidTokenResponseError) return new AuthError('invalid-response', error.message, { cause: error });
-  const reason = status === 429 ? 'rate-limited' : 'unavailable';
   // A 404 from an auth route: the route is not there (e.g. a baseUrl ending in /v1), not the credentials.
-  if (status === 404) return new AuthError(reason, `No auth route at ${(error as HttpError).url ?? 'the auth URL'} (HTTP 404)${DEV ? ': check baseUrl, the root of the API (e.g. https://ws.api.video)' : ': check baseUrl'}`, { status, cause: error });
+  // With tokenUrl, the route that is not there is the app's own token endpoint.
+  if (status === 404) {
+    const { url } = error as { url?: unknown };
+    const fix = DEV && option === 'baseUrl' ? 'baseUrl, the root of the API (e.g. https://ws.api.video)' : option;
+    return new AuthError('unavailable', `No auth route at ${typeof url === 'string' ? url : 'the auth URL'} (HTTP 404): check ${fix}`, { status, cause: error });
+  }
+  const reason = status === 429 ? 'rate-limited' : 'unavailable';
   const code = systemCode(error);
   const detail = `${error instanceof Error ? error.message : 'unknown error'}${code ? ` (${code})` : ''}`;
   const retryAfter = retryAfterMs(error, now);
@@ -84,6 +89,6 @@ export function authenticate(
           }),
         )
       : login;
-    return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error, scheduler.now(), tries.n))));
+    return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error, scheduler.now(), tries.n, options.scope.tokenUrl === null ? 'baseUrl' : 'tokenUrl'))));
   });
 }
