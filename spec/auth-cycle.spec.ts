@@ -1,5 +1,5 @@
 import { firstValueFrom, throwError } from 'rxjs';
-import { AuthError, createBearerAuth, type HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
+import { AuthError, createBearerAuth, HttpError, type BearerAuth, type BearerAuthOptions } from '../src/index.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/api-video-test-server.js';
 
 /** Messages of a failed login that say what to do, over real HTTP on 127.0.0.1 (issue #24). */
@@ -63,10 +63,13 @@ describe('auth-cycle: the message of a login that failed for good', () => {
     expect(server.counts['POST /api/token']).toBe(1);
   });
 
-  it('a custom transport that fails with a bare { status: 404 } gets the same advice, without a URL to name', async () => {
-    const error = await failure(make({ transport: { login: () => throwError(() => ({ status: 404, url: { toString: () => 'x' } })), refresh: () => throwError(() => ({ status: 404 })) } }));
-    expect(error.message).toBe('No auth route at the auth URL (HTTP 404): check baseUrl, the root of the API (e.g. https://ws.api.video)');
-    expect(error.status).toBe(404);
+  it("a custom transport's or a source's 404 names no option (neither made that URL), and a URL that is not a string is not printed", async () => {
+    const bare = await failure(make({ transport: { login: () => throwError(() => ({ status: 404, url: { toString: () => 'x' } })), refresh: () => throwError(() => ({ status: 404 })) } }));
+    expect(bare.message).toBe('No auth route at the auth URL (HTTP 404)');
+    expect(bare.status).toBe(404);
+    auth!.dispose();
+    const elsewhere = await failure(make({ apiKey: undefined, source: { token: () => throwError(() => new HttpError({ status: 404, url: 'https://issuer.example/token' })) } }));
+    expect(elsewhere.message).toBe('No auth route at https://issuer.example/token (HTTP 404)');
   });
 
   it('a refused key still reads as rejected', async () => {

@@ -1,5 +1,6 @@
 import { catchError, defer, map, take, throwError, throwIfEmpty, timeout, type Observable } from 'rxjs';
 import { RetryAfterTooLong, retryAfterMs, retryTransient } from './backoff.js';
+import type { CredentialScope } from './credential-scope.js';
 import { DEV } from './dev.js';
 import { AuthError, InvalidTokenResponseError, AuthTimeoutError, statusOf, systemCode } from './errors.js';
 import type { ResolvedOptions } from './options.js';
@@ -15,7 +16,7 @@ export const isRejection = (error: unknown): boolean => [400, 401, 403].includes
  * the failing step made: "after N attempts" only when it was retried, and a
  * system error code down the cause chain (ENOTFOUND) is named.
  */
-function toAuthError(error: unknown, now: number, attempts: number, option: 'baseUrl' | 'tokenUrl'): AuthError {
+function toAuthError(error: unknown, now: number, attempts: number, scope: CredentialScope): AuthError {
   if (error instanceof AuthError) return error;
   if (error instanceof RetryAfterTooLong) {
     const retryAfter = retryAfterMs(error.error, now);
@@ -24,12 +25,14 @@ function toAuthError(error: unknown, now: number, attempts: number, option: 'bas
   const status = statusOf(error);
   if (isRejection(error)) return new AuthError('rejected', `The API key was rejected (HTTP ${status})`, { status, cause: error });
   if (error instanceof InvalidTokenResponseError) return new AuthError('invalid-response', error.message, { cause: error });
-  // A 404 from an auth route: the route is not there (e.g. a baseUrl ending in /v1), not the credentials.
-  // With tokenUrl, the route that is not there is the app's own token endpoint.
+  // A 404 from an auth route: the route is not there (e.g. a baseUrl ending in /v1), not the credentials. The
+  // option to check is named only for a URL it made: api.video's routes (baseUrl) or the app's own endpoint (tokenUrl).
   if (status === 404) {
     const { url } = error as { url?: unknown };
+    const at = typeof url === 'string' ? url : 'the auth URL';
+    const option = at === scope.tokenUrl ? 'tokenUrl' : at === scope.authUrl('login') || at === scope.authUrl('refresh') ? 'baseUrl' : null;
     const fix = DEV && option === 'baseUrl' ? 'baseUrl, the root of the API (e.g. https://ws.api.video)' : option;
-    return new AuthError('unavailable', `No auth route at ${typeof url === 'string' ? url : 'the auth URL'} (HTTP 404): check ${fix}`, { status, cause: error });
+    return new AuthError('unavailable', `No auth route at ${at} (HTTP 404)${fix ? `: check ${fix}` : ''}`, { status, cause: error });
   }
   const reason = status === 429 ? 'rate-limited' : 'unavailable';
   const code = systemCode(error);
@@ -89,6 +92,6 @@ export function authenticate(
           }),
         )
       : login;
-    return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error, scheduler.now(), tries.n, options.scope.tokenUrl === null ? 'baseUrl' : 'tokenUrl'))));
+    return session.pipe(catchError((error: unknown) => throwError(() => toAuthError(error, scheduler.now(), tries.n, options.scope))));
   });
 }

@@ -16,6 +16,8 @@ const runnable = [
   'spec/readme/quick-start/app.config.ts', // spec/readme/quick-start-angular.spec.ts
   'spec/readme/marble-example.spec.ts', // a spec itself
   'spec/readme/http-example.spec.ts',
+  'spec/readme/adapters-example.spec.ts', // a spec itself: ky and axios sharing one refresh
+  'spec/readme/oauth2-example.spec.ts', // a spec itself: clientCredentials against oidc-provider
   'spec/integration/token-endpoint/token-handler.mjs', // spec/integration/token-endpoint/readme-mounts.spec.ts, compat/next
   'compat/vitest/test/http.test.ts', // compat/vitest and compat/jest run these
   'compat/jest/test/http.test.js',
@@ -34,6 +36,11 @@ const fragments: Record<string, string> = {
   "import { createClient } from 'redis'; // node-redis 4 or later; ioredis works too": 'type-checked with both clients by compat/types (fleet.*), run against redis-server by spec/integration/redis/',
   'const auth = createBearerAuth(options);': 'a listing of the members, not a program: each member has its specs',
   "import { createServerAdapter } from '@whatwg-node/server';": 'one line per framework, each mounted for real by spec/server/token-handler-frameworks.spec.ts and spec/integration/token-endpoint/readme-mounts.spec.ts',
+  "import ky from 'ky';": 'the ky setup: spec/adapters/ky.spec.ts, and compat/adapters with the real ky',
+  "import axios from 'axios';": 'the axios setup: spec/adapters/axios.spec.ts, and compat/adapters with the real axios',
+  "import { Module, type OnModuleInit, type OnApplicationShutdown } from '@nestjs/common';": 'the NestJS module: compat/adapters runs HttpService with useBearer(httpService.axiosRef, auth)',
+  "import createClient from 'openapi-fetch';": 'the openapi-fetch setup: spec/adapters/openapi-fetch.spec.ts, and compat/adapters',
+  "import { credentials } from '@grpc/grpc-js';": 'the gRPC channel: spec/adapters/grpc.spec.ts, and compat/adapters over TLS on 127.0.0.1',
   'let tokenHandler;': 'the Workers handler: compat/workers runs the same code under wrangler dev',
 };
 
