@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import * as src from '../src/index.js';
 import * as oauth2 from '../src/oauth2/index.js';
+import { DEFAULTS } from '../src/options.js';
 
 describe('errors', () => {
   const make = (lib: typeof src) => [
@@ -73,7 +74,7 @@ describe('errors', () => {
   });
 
   it('DEFAULTS cannot be changed for every client', () => {
-    expect(Object.isFrozen(src.DEFAULTS)).toBeTrue();
-    expect(Object.isFrozen(src.DEFAULTS.retry)).toBeTrue();
+    expect(Object.isFrozen(DEFAULTS)).toBeTrue();
+    expect(Object.isFrozen(DEFAULTS.retry)).toBeTrue();
   });
 });

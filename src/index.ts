@@ -5,7 +5,6 @@
  */
 export { createBearerAuth } from './create-bearer-auth.js';
 export { createHttpTransport } from './http-transport.js';
-export { DEFAULTS } from './options.js';
 export {
   AuthError,
   DisposedError,
