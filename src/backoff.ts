@@ -44,8 +44,9 @@ export function backoffDelay(retryCount: number, { initialDelay, maxDelay, rando
 
 /** Thrown out of the retry loop when the server asks to wait longer than maxDelay. */
 export class RetryAfterTooLong extends Error {
+  // No message: it never leaves the auth cycle, which turns it into an AuthError 'rate-limited'.
   constructor(readonly error: unknown) {
-    super('Retry-After exceeds retry.maxDelay');
+    super();
   }
 }
 

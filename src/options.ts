@@ -174,10 +174,11 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true, max: 10 });
   checkNumber('retry.initialDelay', initialDelay, 0, { max: MAX_TIMER });
   checkNumber('retry.maxDelay', maxDelay, initialDelay, { max: MAX_TIMER });
+  // Not a type check only: an unknown value would silently mean 'both', so every build refuses it.
+  if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', DEV && "'timer', 'unauthorized' or 'both'");
   // Type checks that TypeScript makes at compile time: the browser production build leaves them out (DEV).
   if (DEV) {
     if (typeof random !== 'function') fail('retry.random', 'a function');
-    if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
     if (typeof fetch !== 'function') fail('fetch', 'a function');
     if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') fail('scheduler', 'an RxJS scheduler');
     if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {

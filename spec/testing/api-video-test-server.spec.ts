@@ -159,7 +159,16 @@ describe('createApiVideoTestServer (the server contract)', () => {
     expect((await fetch(`${server.url}/nowhere`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
     // A route that does not exist is a 404 with no token too (a baseUrl ending in /v1 must not read as a rejected key).
     const unknown = await post('/v1/auth/api-key', { apiKey: 'test-api-key' });
-    expect([unknown.status, await unknown.json()]).toEqual([404, { type: 'https://docs.api.video/reference/unrecognized-request-url', title: 'Unrecognized request URL.', status: 404 }]);
+    expect([unknown.status, await unknown.json()]).toEqual([
+      404,
+      {
+        type: 'https://docs.api.video/reference/unrecognized-request-url',
+        title: 'Unrecognized request URL.',
+        status: 404,
+        detail: "No such route: POST /v1/auth/api-key; the auth routes are POST /auth/api-key and POST /auth/refresh at the API's root",
+      },
+    ]);
+    expect(await (await fetch(`${server.url}/elsewhere`)).json()).toEqual({ type: 'https://docs.api.video/reference/unrecognized-request-url', title: 'Unrecognized request URL.', status: 404 });
     server.revokeAll();
     expect((await videos(token)).status).toBe(401);
     expect((await post('/auth/refresh', { refreshToken })).status).withContext('refresh tokens survive a plain revokeAll').toBe(200);

@@ -183,6 +183,11 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       return [200, JSON.stringify(tokens.issue())];
     }
     const api = apiRoutes[route];
+    // A login or refresh on a path that is not one (a baseUrl ending in /v1): the route does not exist, whatever the credentials.
+    if (!api && /\/auth\/(api-key|refresh)$/.test(route)) {
+      const detail = `No such route: ${route}; the auth routes are POST /auth/api-key and POST /auth/refresh at the API's root`;
+      return [404, problemJson({ ...problems.unrecognizedUrl(), detail })];
+    }
     if (!api) return [404, problemJson(problems.unrecognizedUrl())];
     if (!accepted && !tokens.isValid(bearerOf(req))) {
       unauthorized++;
