@@ -104,13 +104,12 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSourc
     return left >= 1 ? { ...kept.value, expires_in: left } : undefined;
   };
   const start = () =>
-    exchange().then(
-      (value) => {
+    exchange()
+      .then((value) => {
         if (waiting === 0) unclaimed = { value, at: Date.now() };
         return value;
-      },
-      (error: unknown) => Promise.reject(error),
-    ).finally(() => (inflight = undefined));
+      })
+      .finally(() => (inflight = undefined));
   const token = () =>
     new Observable<SourceTokenResponse>((subscriber) => {
       const kept = inflight ? undefined : claim();
