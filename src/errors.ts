@@ -1,3 +1,4 @@
+import type { FetchUnavailableError } from './default-fetch-error.js';
 import { DEV } from './dev.js';
 
 /**
@@ -160,10 +161,38 @@ export class ServerRenderingError extends RxBearerError {
 Object.defineProperty(RxBearerError.prototype, brand, { value: true }); // on the prototype: not printed with the error
 
 /**
+ * The class of each code, so that `isRxBearerError(e, code)` narrows `e` to it. Indexing it with
+ * every {@link RxBearerErrorCode} below makes tsc fail when a code is added without its class.
+ */
+export interface RxBearerErrorOfCode {
+  ERR_AUTH: AuthError;
+  ERR_HTTP: HttpError;
+  ERR_INVALID_TOKEN_RESPONSE: InvalidTokenResponseError;
+  ERR_NETWORK: NetworkError;
+  ERR_TIMEOUT: AuthTimeoutError;
+  ERR_RESPONSE_PARSE: ResponseParseError;
+  ERR_DISPOSED: DisposedError;
+  ERR_SERVER_RENDERING: ServerRenderingError;
+  ERR_FETCH_UNAVAILABLE: FetchUnavailableError;
+}
+
+/**
  * True for any rx-bearer error (optionally with a given code), also when two
  * copies of the package are loaded (ESM and CJS) and `instanceof` fails.
+ * With a code, it narrows to that code's class, its `code` to that literal.
+ * The narrowing carries the code (`HttpError & { code: 'ERR_HTTP' }`) so that
+ * a false answer rules out only that code: a FetchUnavailableError is an
+ * AuthError whose code is not 'ERR_AUTH', and stays possible after
+ * `isRxBearerError(e, 'ERR_AUTH')` is false.
+ *
+ * @example
+ * if (isRxBearerError(error, 'ERR_HTTP')) console.log(error.status); // error: HttpError
  */
-export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
+export function isRxBearerError(error: unknown, code?: undefined): error is RxBearerError;
+export function isRxBearerError<C extends RxBearerErrorCode>(error: unknown, code: C): error is RxBearerErrorOfCode[C] & { readonly code: C };
+/** A code that may be undefined: any rx-bearer error, or one with that code. */
+export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError;
+export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): boolean {
   const isOurs = error instanceof RxBearerError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[brand] === true);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }
