@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dts } from 'rollup-plugin-dts';
 
-const external = [/^rxjs(\/|$)/, 'jwt-decode', 'cross-fetch', /^node:/];
+const external = [/^rxjs(\/|$)/, 'jwt-decode', 'cross-fetch', 'oauth4webapi', /^node:/];
 const angularExternal = [...external, 'rx-bearer', /^@angular\//];
 const entries = {
   index: 'index',
@@ -83,7 +83,7 @@ const throughCore = (ext) => {
     name: 'through-core',
     resolveId(source, importer) {
       if (importer === core && source === './index.js') return { id: 'rx-bearer', external: true };
-      const fromEntry = importer?.startsWith(`${build}server/`) || importer?.startsWith(`${build}redis/`);
+      const fromEntry = ['server/', 'redis/', 'oauth2/'].some((folder) => importer?.startsWith(`${build}${folder}`));
       return fromEntry && source.startsWith('../') && source !== '../core.js' ? core : null;
     },
   };
@@ -153,7 +153,8 @@ export default [
   },
   // rx-bearer/server: the token endpoint (fetch handler); it needs no node: module.
   // rx-bearer/redis: the Redis client is the user's own object, so nothing of redis is imported.
-  ...['server', 'redis'].flatMap((name) => [
+  // rx-bearer/oauth2: OAuth 2.0 sources; the only entry that loads oauth4webapi.
+  ...['server', 'redis', 'oauth2'].flatMap((name) => [
     {
       input: { [name]: `build/${name}/index.js` },
       external,
@@ -200,4 +201,27 @@ export default [
       { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
     ],
   },
+  // rx-bearer/ky, /axios, /openapi-fetch, /grpc: adapters built on the public
+  // API like rx-bearer/angular (the core through 'rx-bearer'); only /axios
+  // imports its library (an optional peer dependency), the others none.
+  ...['ky', 'axios', 'openapi-fetch', 'grpc'].flatMap((name) => [
+    {
+      input: { [name]: `build/${name}/index.js` },
+      external: [...external, 'rx-bearer', 'axios'],
+      plugins: [tscSourceMaps],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', sourcemap: true },
+        { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', sourcemap: true },
+      ],
+    },
+    {
+      input: { [name]: `build/${name}/index.d.ts` },
+      external: [...external, 'rx-bearer', 'axios'],
+      plugins: [dts({ compilerOptions: { types: [] } })],
+      output: [
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.mts' },
+        { dir: 'dist', format: 'es', entryFileNames: '[name].d.cts' },
+      ],
+    },
+  ]),
 ];

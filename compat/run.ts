@@ -9,6 +9,8 @@
 // compat/workers runs createTokenHandler under workerd (wrangler dev on the
 // Node 22 binary from the npm registry), with a test server of its own;
 // compat/next runs a real `next build` of the README's token endpoint module.
+// compat/adapters runs rx-bearer/ky, /axios, /openapi-fetch and /grpc with the real
+// ky, axios, openapi-fetch, NestJS (HttpService) and @grpc/grpc-js (about 10 s).
 // `npm run test:compat -- bun deno` runs only those consumers.
 // Ends with the same "N passed, N failed" line as npm test.
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,7 +18,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const consumers = ['vitest', 'jest', 'types', 'bundlers', 'bun', 'deno', 'workers', 'next'];
+const consumers = ['vitest', 'jest', 'types', 'bundlers', 'bun', 'deno', 'workers', 'next', 'adapters'];
 /** Consumers whose tool is a runtime: not installable or not runnable here means skipped, not failed. */
 const runtimes: Record<string, string[]> = { bun: ['bun', '--version'], deno: ['deno', '--version'] };
 /** A runtime's script must exit by itself (it never calls dispose()) within this. */

@@ -19,6 +19,8 @@ export interface ServerTricks {
   revokeAll(): void;
   failRefresh(times: number): void;
   rejectRefreshToken(): void;
+  /** Chapter 5's title, when the trick is not a rejected refresh token (an OAuth source has none). */
+  chapter5?: string;
 }
 
 export interface StoryDeps {
@@ -78,7 +80,7 @@ export function demoStory(deps: StoryDeps): Observable<DemoEvent> {
       say('4. Auth outage: the next refresh gets 503 three times; the old token keeps serving'),
       act(() => t.failRefresh(3)),
       steady(Math.ceil((2 * ttl) / 500), 500).pipe(takeUntil(replaced())),
-      say('5. The refresh token is rejected: the client logs in again with the API key'),
+      say(t.chapter5 ?? '5. The refresh token is rejected: the client logs in again with the API key'),
       act(() => t.rejectRefreshToken()),
       auth.refresh().pipe(map((token) => event('story', `back in with ${short(token)}`, 'good'))),
       burst(5),

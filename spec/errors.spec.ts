@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
 import * as src from '../src/index.js';
+import * as oauth2 from '../src/oauth2/index.js';
+import { DEFAULTS } from '../src/options.js';
 
 describe('errors', () => {
   const make = (lib: typeof src) => [
@@ -25,8 +27,11 @@ describe('errors', () => {
     ResponseParseError: () => new src.ResponseParseError('https://x.example'),
     DisposedError: () => new src.DisposedError(),
     ServerRenderingError: () => new src.ServerRenderingError(),
+    OAuthError: () => new oauth2.OAuthError(400, { error: 'invalid_client', errorDescription: undefined, errorUri: undefined }),
+    OAuthDiscoveryError: () => new oauth2.OAuthDiscoveryError('failed', 'https://x.example', 'no'),
   };
-  const errorClasses = Object.entries(src).filter(
+  // rx-bearer/oauth2's classes count too: ERR_OAUTH_DISCOVERY is one of its codes.
+  const errorClasses = Object.entries({ ...src, ...oauth2 }).filter(
     (entry): entry is [string, typeof src.RxBearerError] => typeof entry[1] === 'function' && (entry[1] === src.RxBearerError || entry[1].prototype instanceof src.RxBearerError),
   );
 
@@ -69,7 +74,7 @@ describe('errors', () => {
   });
 
   it('DEFAULTS cannot be changed for every client', () => {
-    expect(Object.isFrozen(src.DEFAULTS)).toBeTrue();
-    expect(Object.isFrozen(src.DEFAULTS.retry)).toBeTrue();
+    expect(Object.isFrozen(DEFAULTS)).toBeTrue();
+    expect(Object.isFrozen(DEFAULTS.retry)).toBeTrue();
   });
 });

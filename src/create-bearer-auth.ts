@@ -2,6 +2,7 @@ import { defer, type Observable } from 'rxjs';
 import { requestPipeline, type RequestPlan } from './authorized-request.js';
 import type { AuthorizeOptions } from './authorize.js';
 import { createFetchHelpers } from './fetch-helpers.js';
+import type { BearerRequestInit } from './request-input.js';
 import { normalizeOptions, type BearerAuthOptions } from './options.js';
 import type { AuthState } from './auth-state.js';
 import type { CredentialScope } from './credential-scope.js';
@@ -15,10 +16,13 @@ export interface BearerAuth {
   readonly token: string | null;
   /** Status, expiry and last error; never a secret. */
   readonly state$: Observable<AuthState>;
-  /** fetch with the token attached (baseUrl's origin and allowedOrigins only); a 401 refreshes and resends once. Unsubscribing aborts. */
-  fetch(input: string | URL | Request, init?: RequestInit): Observable<Response>;
+  /**
+   * fetch with the token attached (baseUrl's origin and allowedOrigins only); a 401 refreshes and resends once. Unsubscribing aborts.
+   * `init.json` sends a value as JSON (`content-type: application/json` unless given), as ky does.
+   */
+  fetch(input: string | URL | Request, init?: BearerRequestInit): Observable<Response>;
   /** Like fetch, parsing the JSON body; a non-2xx answer errors with HttpError. */
-  json<T = unknown>(input: string | URL | Request, init?: RequestInit): Observable<T>;
+  json<T = unknown>(input: string | URL | Request, init?: BearerRequestInit): Observable<T>;
   /** Runs any token-using Observable factory (HttpClient, ajax, axios...) with the same 401 handling. */
   authorize<T>(factory: (token: string) => Observable<T>, options?: AuthorizeOptions): Observable<T>;
   /** Forces a refresh now (or joins the one under way) and emits the new token; within the auth budget (a burst of 3, then one a second), so it may wait up to a second. */

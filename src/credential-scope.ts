@@ -39,7 +39,7 @@ export interface CredentialScope {
   resolve(url: string | URL, base?: string | null): Target | null;
   /** Whether a request to `url` may carry the bearer token: http(s), an origin in scope, not an auth route. Unparseable: no. */
   allowsToken(url: string | URL | Target, base?: string | null): boolean;
-  /** Whether `url` is one of baseUrl's auth routes (also spelled with a trailing slash, dot or space, another case or %-escapes). */
+  /** Whether `url` is one of baseUrl's auth routes, however a server on the way may spell it (see canonicalPath: %-escapes, double ones, overlong UTF-8, a decoded '?', dots, slashes, case). */
   isAuthRoute(url: string | URL | Target): boolean;
   /** Whether a redirect from `from` to `to` keeps credentials (Authorization, Cookie, Proxy-Authorization): only within one origin. */
   keepsCredentials(from: Target, to: Target): boolean;
@@ -57,8 +57,8 @@ const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 const isHttp = (protocol: string) => protocol === 'https:' || protocol === 'http:';
 
 
-/** Parses an option's URL; its value is never echoed (it may hold a password). */
-function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
+/** Parses an option's URL; its value is never echoed (it may hold a password). https unless loopback or allowInsecureHttp: the one rule, for every URL a credential goes to. */
+export function parseOption(option: string, value: unknown, allowInsecureHttp: boolean, against?: string): URL {
   let url: URL;
   try {
     url = new URL(value as string, against);
@@ -73,17 +73,46 @@ function parseOption(option: string, value: unknown, allowInsecureHttp: boolean,
   return url;
 }
 
-/** A path compared as servers compare it: %-escapes decoded, case folded, no trailing slash. */
+/**
+ * One round of %-decoding as the most lenient server does it. Overlong UTF-8
+ * (`%c0%ae`, `%e0%80%ae` for '.': invalid, refused by decodeURIComponent)
+ * becomes the ASCII it spells, as lenient decoders (old IIS, Tomcat, some
+ * Java and PHP stacks) make it; a malformed escape stays as it is.
+ */
+const decodeOnce = (path: string): string =>
+  path
+    .replace(/%(?:c[01]|e0%8[01])%[89ab][0-9a-f]/gi, (m) => String.fromCharCode(((parseInt(m.slice(-5, -3), 16) & 1) << 6) | (parseInt(m.slice(-2), 16) & 63)))
+    .replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run; // not UTF-8: compared as it is
+      }
+    });
+
+/**
+ * A path compared as the most lenient server on the way compares it, so
+ * that no spelling some server still routes to an auth handler gets the
+ * bearer (a false match only keeps the token home):
+ * - %-escapes decoded 4 rounds deep, overlong UTF-8 included: a proxy
+ *   decodes once (nginx passes a decoded path to `proxy_pass` with a URI)
+ *   and the app again, so `%252f` ends as '/';
+ * - cut at a decoded '?' or '#': a server that decodes before it splits off
+ *   the query (nginx's `$uri` put back into a URL) reads `%3F` as one;
+ * - '\\' as '/' (IIS), case folded, ';' path parameters dropped
+ *   (servlets), repeated slashes merged (nginx), dot segments resolved, and
+ *   trailing dots, spaces and NULs of a segment dropped (IIS, some proxies);
+ *   no trailing slash.
+ */
 function canonicalPath(pathname: string): string {
   let path = pathname;
-  try {
-    path = decodeURIComponent(pathname);
-  } catch {
-    /* a malformed escape: compare it as it is */
+  for (let round = 0; round < 4; round++) path = decodeOnce(path);
+  const segments: string[] = [];
+  for (const segment of path.split(/[?#]/, 1)[0]!.replace(/\\/g, '/').toLowerCase().replace(/;[^/]*/g, '').split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '.' && segment !== '') segments.push(segment); // '' : repeated slashes merge first (nginx)
   }
-  // Servers merge repeated slashes (nginx), strip ';' path parameters (servlets) and trailing dots,
-  // spaces or NULs of a segment (IIS, some proxies): so does the comparison.
-  return path.toLowerCase().replace(/;[^/]*/g, '').replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+  return `/${segments.join('/')}`.replace(/[.\s\0]+(?=\/|$)/g, '').replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 /** Where a relative URL of a page resolves: the document's base URI, else the location; none outside a page. */
@@ -143,7 +172,11 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     const target = toTarget(url);
     if (target === null) return false;
     if (token && target.origin === token.origin && canonicalPath(target.pathname) === canonicalPath(token.pathname)) return true;
-    return target.origin === base.origin && authPaths.has(canonicalPath(target.pathname));
+    if (target.origin !== base.origin) return false;
+    // Folding only removes characters at a segment's end, so without an escape a path that does not spell
+    // "auth" cannot fold into an auth route: the common request skips it.
+    if (!/%|\\|auth/i.test(target.pathname)) return false;
+    return authPaths.has(canonicalPath(target.pathname));
   };
   /**
    * allowsToken's answers by target: the request path resolves each URL

@@ -19,6 +19,7 @@ export const ERROR_CODES = Object.freeze([
   'ERR_DISPOSED',
   'ERR_SERVER_RENDERING',
   'ERR_FETCH_UNAVAILABLE',
+  'ERR_OAUTH_DISCOVERY',
 ] as const);
 
 /**

@@ -6,7 +6,7 @@ import type { Target } from './credential-scope.js';
 import { readBody, startExchange, toHttpError } from './fetch-observable.js';
 import type { ResolvedOptions } from './options.js';
 import { discardBody, redirectingFetch } from './redirecting-fetch.js';
-import { requestPreparer, type PreparedRequest } from './request-input.js';
+import { requestPreparer, type BearerRequestInit, type PreparedRequest } from './request-input.js';
 import { TokenRefused, type SendPhase, type UnauthorizedPolicy } from './unauthorized.js';
 
 /** The body as JSON; a non-2xx answer is an HttpError, with `token` redacted if the server echoes it. */
@@ -91,7 +91,7 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
     }
   }
 
-  function requestOf<T>(input: string | URL | Request, init: RequestInit, read: Read<T>, accept?: string): Observable<T> {
+  function requestOf<T>(input: string | URL | Request, init: BearerRequestInit, read: Read<T>, accept?: string): Observable<T> {
     // One Observable per request; the pipeline runs on its subscriber (no second layer).
     return new Observable<T>((subscriber) => {
       const request = new FetchRequest(prepareRequest(input, init), read, accept);
@@ -102,8 +102,8 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
   }
 
   return {
-    fetch: (input: string | URL | Request, init: RequestInit = {}): Observable<Response> => requestOf(input, init, (response) => response),
-    json: <T = unknown>(input: string | URL | Request, init: RequestInit = {}): Observable<T> =>
+    fetch: (input: string | URL | Request, init: BearerRequestInit = {}): Observable<Response> => requestOf(input, init, (response) => response),
+    json: <T = unknown>(input: string | URL | Request, init: BearerRequestInit = {}): Observable<T> =>
       requestOf(input, init, (response, url, token) => readJson<T>(response, url, token), 'application/json'),
   };
 }

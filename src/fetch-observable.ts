@@ -71,13 +71,17 @@ export function toHttpError(response: Response, url: string, body: unknown, secr
   return new HttpError({ status: response.status, statusText: response.statusText, url: response.url || url, body, headers });
 }
 
-/** The body as JSON where it parses, else as text (e.g. an HTML error page); `secret`, if the server echoes it, is redacted. */
-export async function readBody(response: Response, secret?: string): Promise<unknown> {
-  let text = await response.text();
+/** A body's text as JSON where it parses, else as text (e.g. an HTML error page); `secret`, if the server echoes it, is redacted. */
+export function parseBody(text: string, secret?: string): unknown {
   if (secret) text = text.split(secret).join('[redacted]');
   try {
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   } catch {
     return text;
   }
+}
+
+/** The body, read whole, as {@link parseBody} makes it. */
+export async function readBody(response: Response, secret?: string): Promise<unknown> {
+  return parseBody(await response.text(), secret);
 }

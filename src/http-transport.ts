@@ -3,7 +3,8 @@ import type { Observable } from 'rxjs';
 import { credentialScope, type AuthRoute, type CredentialScope } from './credential-scope.js';
 import { defaultFetch } from './default-fetch.js';
 import { AuthError, InvalidTokenResponseError } from './errors.js';
-import { fetchObservable, readBody, toHttpError } from './fetch-observable.js';
+import { MAX_AUTH_BODY, readTextAtMost } from './capped-body.js';
+import { fetchObservable, parseBody, toHttpError } from './fetch-observable.js';
 import type { AuthTransport, TokenResponse } from './transport.js';
 
 /** The origin a redirect points to, for an error message: never its path or query, which the server chose. */
@@ -21,7 +22,8 @@ function locationOrigin(response: Response, url: string): string {
  * same checks. Redirects are never followed: the body holds a credential (or
  * the request carries the page's cookies), and a redirect's target could read
  * it or answer with a session of its choosing. A 3xx (or a browser's opaque
- * redirect) is an AuthError 'redirected'. `init` adds e.g. `credentials`;
+ * redirect) is an AuthError 'redirected'. At most MAX_AUTH_BODY (64 KB) of
+ * the answer is read, counted as it streams (see capped-body). `init` adds e.g. `credentials`;
  * `credential`, if the server echoes it in an error body, is redacted there.
  */
 export function postForToken(url: string, payload: Record<string, string>, fetchImpl: typeof globalThis.fetch, init: RequestInit = {}, credential?: string): Observable<TokenResponse> {
@@ -33,7 +35,11 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     redirect: 'manual',
   };
   return fetchObservable(url, undefined, async (signal) => {
-    const response = await fetchImpl(url, { ...request, signal });
+    // An answer over the cap ends the exchange on the wire: cancelling its body does for Node's fetch, not for
+    // node-fetch (cross-fetch), whose socket stays open. (`signal` is fresh and not aborted yet: startExchange checked.)
+    const exchange = new AbortController();
+    signal.addEventListener('abort', () => exchange.abort(signal.reason));
+    const response = await fetchImpl(url, { ...request, signal: exchange.signal });
     // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
@@ -42,8 +48,14 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     }
     // A server (or a proxy's error page) may echo the request: the credential never reaches an error.
     // A success body is parsed as sent: redacting it could cut a token that happens to contain the credential.
-    if (!response.ok) throw toHttpError(response, url, await readBody(response, credential), credential);
-    const body = await readBody(response);
+    // At most MAX_AUTH_BODY bytes are read of any answer: a larger one is refused (a success) or kept without its body (an error).
+    const text = await readTextAtMost(response, MAX_AUTH_BODY);
+    if (text === 'too-large') exchange.abort();
+    if (!response.ok) throw toHttpError(response, url, text === 'too-large' ? undefined : parseBody(text, credential), credential);
+    if (text === 'too-large') {
+      throw new InvalidTokenResponseError(DEV ? `the body of the ${response.status} answer from ${url} is larger than ${MAX_AUTH_BODY} bytes; it was not read` : `body from ${url}`);
+    }
+    const body = parseBody(text);
     if (body === null || typeof body !== 'object') {
       throw new InvalidTokenResponseError(DEV ? `the body of the ${response.status} answer from ${url} is not a JSON object` : `body from ${url}`);
     }

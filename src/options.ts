@@ -5,7 +5,7 @@ import { DEV } from './dev.js';
 import { httpTransport } from './http-transport.js';
 import { invalidOption as fail } from './option-error.js';
 import { Secret } from './secret.js';
-import type { AuthTransport } from './transport.js';
+import { sourceTransport, type AuthTransport, type TokenSource } from './transport.js';
 import { tokenUrlTransport } from './token-url-transport.js';
 import type { TokenStore } from './token-store.js';
 
@@ -38,6 +38,12 @@ export interface BearerAuthOptions {
    * `tokenUrl` is required; no `transport` with it.
    */
   tokenUrl?: string;
+  /**
+   * Where tokens come from, for any token API: e.g. `clientCredentials({...})`
+   * or `refreshTokenGrant({...})` from rx-bearer/oauth2, or a {@link TokenSource}
+   * of your own. Exclusive with `apiKey`, `tokenUrl` and `transport`.
+   */
+  source?: TokenSource;
   /**
    * Accept `apiKey` in a browser (where `window` or `document` exists)
    * although anyone who opens the page can read it. @default false
@@ -129,11 +135,17 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
   const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
-  const { tokenUrl, dangerouslyAllowBrowser = false } = options;
+  const { tokenUrl, dangerouslyAllowBrowser = false, source } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
-  if (tokenUrl !== undefined) {
+  if (source !== undefined) {
+    if (apiKey !== undefined || tokenUrl !== undefined || transport !== undefined) {
+      fail('source', DEV && 'given without "apiKey", "tokenUrl" or "transport" (one of them says where tokens come from)');
+    }
+    if (typeof source?.token !== 'function') fail('source', DEV && 'an object with a token() method');
+    if (source.confidential === true && inBrowser() && dangerouslyAllowBrowser !== true) throw new TypeError(browserKeyMessage.replace('"apiKey"', 'A source with a client secret'));
+  } else if (tokenUrl !== undefined) {
     if (apiKey !== undefined) fail('tokenUrl', DEV && 'given without "apiKey" (one of them says where tokens come from)');
     if (transport !== undefined) fail('tokenUrl', DEV && 'given without "transport" (one of them says where tokens come from)');
   } else {
@@ -163,7 +175,8 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
 
   return {
     // With tokenUrl there is no key: the transport ignores the empty one.
-    apiKey: new Secret(apiKey ?? ''),
+    // A source's shareAs stands for the key where a store names its session; with tokenUrl (or a source that cannot be shared) it is empty.
+    apiKey: new Secret(source ? (source.shareAs ?? '') : (apiKey ?? '')),
     scope,
     refreshLeadTime,
     retry: { maxAttempts, initialDelay, maxDelay, random },
@@ -171,7 +184,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     refreshOn,
     fetch,
     scheduler,
-    transport: scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
+    transport: source ? sourceTransport(source) : scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
     store,
   };
 }

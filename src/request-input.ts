@@ -13,6 +13,24 @@ export interface PreparedRequest {
   readonly resendable: boolean;
 }
 
+/** fetch's init, plus `json`: a value sent as its JSON text, with `content-type: application/json` unless the headers name one (as ky does). */
+export interface BearerRequestInit extends RequestInit {
+  /** Sent as `JSON.stringify(json)`; not with `body`. */
+  json?: unknown;
+}
+
+/** `init` with its `json` turned into the body and a content type; a value JSON cannot carry is a TypeError, before any send. */
+function withJson(init: BearerRequestInit): RequestInit {
+  if (init.json === undefined) return init;
+  if (init.body !== undefined && init.body !== null) throw new TypeError(DEV ? 'rx-bearer: a request takes `json` or `body`, not both' : 'rx-bearer: json and body');
+  const { json, ...rest } = init;
+  const body: string | undefined = JSON.stringify(json); // a BigInt or a cycle throws its own TypeError, naming no value
+  if (body === undefined) throw new TypeError(DEV ? 'rx-bearer: `json` must be a value JSON can carry (not a function or a symbol)' : 'rx-bearer: bad json');
+  const headers = new Headers(rest.headers);
+  if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+  return Object.assign(rest, { body, headers });
+}
+
 /** A Request of this platform or of another fetch (node-fetch's, inside cross-fetch), known by its shape. */
 const isRequest = (input: unknown): input is Request =>
   (typeof Request !== 'undefined' && input instanceof Request) ||
@@ -62,7 +80,8 @@ export function requestPreparer(scope: CredentialScope) {
     return target;
   };
 
-  return (input: string | URL | Request, init: RequestInit): PreparedRequest => {
+  return (input: string | URL | Request, given: BearerRequestInit): PreparedRequest => {
+    const init = withJson(given);
     const { body } = init;
     if (!isRequest(input)) {
       // Object.assign rather than `{ ...init, body: undefined }`: see the note in fetch-helpers' exchange.

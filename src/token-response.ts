@@ -1,6 +1,7 @@
 import { DEV } from './dev.js';
 import { jwtDecode } from 'jwt-decode';
 import { InvalidTokenResponseError } from './errors.js';
+import { MAX_TOKEN_LENGTH, isSendableToken } from './header-token.js';
 import { Secret } from './secret.js';
 
 /** A validated token response, with expiry on the client's own clock. */
@@ -57,6 +58,10 @@ export function toSession(body: unknown, sentAt: number): Session {
   }
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new InvalidTokenResponseError(DEV ? 'access_token must be a non-empty string' : 'access_token');
+  }
+  // Kept, it would fail every request (or make Headers echo it in an error): refused here, like any unusable answer.
+  if (!isSendableToken(accessToken)) {
+    throw new InvalidTokenResponseError(DEV ? `access_token must be at most ${MAX_TOKEN_LENGTH} visible ASCII characters (it is sent in a header)` : 'access_token');
   }
   if (typeof refreshToken !== 'string') throw new InvalidTokenResponseError(DEV ? 'refresh_token must be a string' : 'refresh_token');
   return {

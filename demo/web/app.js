@@ -8,10 +8,19 @@ const lanes = ['token', 'state', 'endpoint', 'auth', 'request'];
 const titles = { token: 'token$', state: 'state$', endpoint: 'token endpoint', auth: 'api.video auth', request: 'requests' };
 const colours = { token: 'var(--token)', state: 'var(--state)', endpoint: 'var(--endpoint)', auth: 'var(--auth)', request: 'var(--request)' };
 const marbles = []; // { t, lane, label, bad, kind, burst }
-const counts = { asks: 0, logins: 0, refreshes: 0, unauthorized: 0, ok: 0, failed: 0 };
+// logins and refreshes count the server's calls to api.video that got a token; authFailures the ones that did not.
+const counts = { asks: 0, logins: 0, refreshes: 0, authFailures: 0, unauthorized: 0, ok: 0, failed: 0 };
 const $ = (id) => document.getElementById(id);
 const mark = (lane, label, extra = {}) => marbles.push({ t: Date.now(), lane, label, ...extra });
 const tail = (token) => `…${token.slice(-4)}`;
+/** A note under the buttons that goes away by itself after NOTE_MS, or when the next one replaces it. */
+const NOTE_MS = 10_000;
+let noteTimer;
+const say = (text, { lasting = false } = {}) => {
+  clearTimeout(noteTimer);
+  $('note').textContent = text;
+  if (!lasting) noteTimer = setTimeout(() => ($('note').textContent = ''), NOTE_MS);
+};
 
 // What this page can see of its tokens: its own calls to the token endpoint. Whether the server then
 // went to api.video is the server's to say (the "api.video auth" lane, below).
@@ -54,9 +63,9 @@ const observedFetch = async (input, init) => {
   if (typeof body.access_token === 'string') lastIssued = body.access_token;
   mark('endpoint', label, { bad: !response.ok, kind: refused ? 'report' : wasForced ? 'forced' : 'ask' });
   if (wasForced && label.endsWith('same token')) {
-    $('note').textContent = 'Force refresh: the token endpoint handed back the token this page already had. ' +
+    say( 'Force refresh: the token endpoint handed back the token this page already had. ' +
       'It goes to api.video only when a page reports its token (after a 401, or once it expired), and this one was still valid; ' +
-      'the api.video auth lane shows whether the server refreshed anyway (it does so itself near expiry).';
+      'the api.video auth lane shows whether the server refreshed anyway (it does so itself near expiry).');
   }
   return response;
 };
@@ -93,7 +102,7 @@ const pause = () => (clearTimeout(timer), (timer = undefined));
 const end = (why) => {
   ended = why;
   pause();
-  $('note').textContent = `The api.video auth lane stopped: ${why}.`;
+  say(`The api.video auth lane stopped: ${why}.`, { lasting: true });
 };
 async function poll() {
   timer = undefined;
@@ -107,7 +116,7 @@ async function poll() {
     cursor = next;
     const now = Date.now();
     for (const { kind, status, ago } of entries) {
-      counts[kind === 'login' ? 'logins' : 'refreshes']++;
+      counts[status >= 400 ? 'authFailures' : kind === 'login' ? 'logins' : 'refreshes']++;
       marbles.push({ t: now - ago, lane: 'auth', label: `${kind} ${status}`, bad: status >= 400, kind });
     }
   } catch {
@@ -120,7 +129,7 @@ async function poll() {
 document.addEventListener('visibilitychange', () => (document.hidden ? pause() : schedule()));
 addEventListener('pagehide', () => end('the page was closed'));
 // Back from the back/forward cache: the page lives again, and so does its lane (a newer page makes it stop again, with a 410).
-addEventListener('pageshow', (event) => event.persisted && ((ended = null), ($('note').textContent = ''), schedule()));
+addEventListener('pageshow', (event) => event.persisted && ((ended = null), say(''), schedule()));
 schedule();
 
 let bursts = 0;
@@ -136,10 +145,10 @@ $('send').onclick = () => {
 /** POSTs one of the demo server's controls; its answer is read to the end (a body left unread may never finish loading). */
 const control = (path) => fetch(path, { method: 'POST' }).then((response) => response.json());
 $('revoke').onclick = () => control('/control/revoke').then(() => mark('token', 'revoked', { bad: true }));
-$('fail').onclick = () => control('/control/fail-auth').then(() => mark('auth', '3 × 503 armed', { bad: true }));
+$('fail').onclick = () => control('/control/fail-auth').then(() => mark('auth', 'next 3 calls fail', { bad: true, kind: 'armed' }));
 $('refresh').onclick = () => {
   forced = true;
-  $('note').textContent = '';
+  say('');
   auth.refresh().subscribe({ error: () => {} });
   // refresh() asks at once, unless it joined an ask already under way: then no ask is this button's.
   setTimeout(() => (forced = false));
@@ -183,24 +192,35 @@ function draw() {
       if (stack) stack.items.push(m);
       else stacks.push({ cx: x(m.t), burst: m.burst, items: [m] });
     }
-    // Two label rows under each lane, so that close events (authenticating, then authenticated) both show.
-    const rowEnds = [-Infinity, -Infinity];
-    for (const { cx, items } of stacks) {
+    // Labels are placed newest first, each measured as drawn, in the first of two rows under the lane where its box
+    // overlaps no other: the newest events keep their words, an older one without room keeps only its dot (and its
+    // hover title). Kept inside the diagram at both ends, so a clamped label is placed where it is drawn.
+    const placed = [[], []]; // per row: [from, to] of each label's box
+    const gap = 6;
+    const drawn = [];
+    for (const { cx, items } of [...stacks].reverse()) {
       const label = stackLabel(lane, items);
       const g = el('g', { 'data-lane': lane, 'data-label': items.at(-1).label, ...(items.at(-1).kind ? { 'data-kind': items.at(-1).kind } : {}) });
       g.append(el('title', {}, label)); // every marble names itself on hover, even where its text has no room
       items.forEach((m, i) => {
         g.append(el('circle', { cx, cy: y - Math.min(i, 6) * 3, r: lane === 'request' ? 5 : 8, fill: m.bad ? 'var(--bad)' : colours[lane], stroke: '#0f1420', 'stroke-width': 2 }));
       });
-      const labelWidth = label.length * 6.5 + 10;
-      const row = rowEnds.findIndex((end) => cx - labelWidth / 2 > end);
-      if (row >= 0) {
-        const textX = Math.min(cx, left + width + 9 - labelWidth / 2); // a fresh marble's label stays inside the diagram
-        g.append(el('text', { x: textX, y: y + 24 + row * 14, 'text-anchor': 'middle', class: 'marble-text' }, label));
-        rowEnds[row] = cx + labelWidth / 2;
-      }
       svg.append(g);
+      drawn.push(g);
+      const text = el('text', { x: cx, y: y + 24, 'text-anchor': 'middle', class: 'marble-text' }, label);
+      g.append(text);
+      const half = text.getComputedTextLength() / 2;
+      const textX = Math.max(left + half, Math.min(cx, left + width + 9 - half));
+      const row = placed.findIndex((boxes) => boxes.every(([from, to]) => textX + half + gap <= from || textX - half - gap >= to));
+      if (row < 0) {
+        text.remove();
+        continue;
+      }
+      text.setAttribute('x', String(textX));
+      text.setAttribute('y', String(y + 24 + row * 14));
+      placed[row].push([textX - half, textX + half]);
     }
+    svg.append(...drawn.reverse()); // drawn oldest first, so that a newer dot lies on top of an older one
   });
   for (const [key, value] of Object.entries(counts)) $(key).textContent = String(value);
   const { expiresAt } = state;

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createBearerAuth, createHttpTransport, isRxBearerError, type AuthError, type AuthTransport, type TokenResponse } from 'rx-bearer';
 import { firstValueFrom, tap } from 'rxjs';
+import { isSendableToken } from '../header-token.js';
 import { parseCliArgs, type CliArgs } from './args.js';
 import { networkCause } from './network-cause.js';
+import { printable, printableJson } from './printable.js';
 import { CliError, EXIT, HELP } from './usage.js';
 import { watch } from './watch.js';
 
@@ -54,11 +56,16 @@ async function token(args: CliArgs, apiKey: string): Promise<void> {
   const auth = connect(args, apiKey, transport);
   try {
     const accessToken = await firstValueFrom(auth.refresh());
+    // The library refuses such a token already; printed, it would be the header line `curl -H "…$(rx-bearer token)"` sends.
+    if (!isSendableToken(accessToken) || accessToken.includes(apiKey)) throw new CliError('the server answered with an access token that cannot be used; nothing printed', EXIT.unavailable);
     if (!args.json) return void process.stdout.write(`${accessToken}\n`);
     const { expiresAt } = await firstValueFrom(auth.state$);
-    const { refresh_token: refreshToken, ...rest } = response!;
-    const output = { ...rest, ...(args.includeRefreshToken ? { refresh_token: refreshToken } : {}), expires_at: new Date(expiresAt!).toISOString() };
-    process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    // The fields of a token response, and no other: a server that echoes the request would have the key printed.
+    const { token_type, expires_in, refresh_token } = response!;
+    const output = { token_type, expires_in, access_token: accessToken, ...(args.includeRefreshToken ? { refresh_token } : {}), expires_at: new Date(expiresAt!).toISOString() };
+    const json = printableJson(output, 2);
+    if (json.includes(apiKey)) throw new CliError('the token response holds the API key; nothing printed', EXIT.unavailable);
+    process.stdout.write(`${json}\n`);
   } finally {
     auth.dispose();
   }
@@ -70,7 +77,7 @@ async function request(args: CliArgs, apiKey: string): Promise<void> {
   const body = args.data === undefined ? {} : { body: args.data, headers: { 'content-type': 'application/json' } };
   try {
     const response = await firstValueFrom(auth.fetch(args.path!, { method, ...body }));
-    const text = await response.text();
+    const text = printable(await response.text(), { lines: true });
     process.stdout.write(text.endsWith('\n') || text === '' ? text : `${text}\n`);
     if (!response.ok) throw new CliError(`HTTP ${response.status} ${response.statusText} from ${response.url}`.trim(), EXIT.httpError);
   } finally {
@@ -105,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     const [message, code] = describe(error);
-    process.stderr.write(`rx-bearer: ${message}\n`);
+    process.stderr.write(`rx-bearer: ${printable(message)}\n`);
     return code;
   }
 }

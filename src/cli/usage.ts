@@ -33,8 +33,8 @@ Options:
   -h, --help               this help
   -v, --version            the version
 
-Example:
-  curl -H "Authorization: Bearer $(npx rx-bearer token)" https://ws.api.video/videos
+Example (inside a project that has rx-bearer installed; --no: npx never fetches it from the registry):
+  curl -H "Authorization: Bearer $(npx --no rx-bearer token)" https://ws.api.video/videos
 
 Exit codes:
   0  success

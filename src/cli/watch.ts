@@ -1,7 +1,8 @@
 import type { BearerAuth } from 'rx-bearer';
+import { printable, printableJson } from './printable.js';
 import { EXIT } from './usage.js';
 
-const line = (fields: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...fields })}\n`);
+const line = (fields: Record<string, unknown>) => process.stdout.write(`${printableJson({ time: new Date().toISOString(), ...fields })}\n`);
 const iso = (time: number | undefined) => (time === undefined ? null : new Date(time).toISOString());
 
 /**
@@ -26,7 +27,7 @@ export function watch(auth: BearerAuth, showToken: boolean): Promise<number> {
       const error = state.error && { reason: state.error.reason, status: state.error.status ?? null, message: state.error.message };
       line({ event: 'state', status, expires_at: iso(expiresAt), ...(error ? { error } : {}) });
       if (state.error?.reason === 'rejected') {
-        process.stderr.write(`rx-bearer: ${state.error.message}\n`);
+        process.stderr.write(`rx-bearer: ${printable(state.error.message)}\n`);
         stop(EXIT.rejected);
       }
     });

@@ -1,3 +1,8 @@
+/**
+ * A Redis token store: one login and one refresh for a fleet of processes.
+ *
+ * @module rx-bearer/redis
+ */
 export { redisTokenStore } from './redis-token-store.js';
 
 export type { RedisTokenStoreOptions } from './redis-token-store.js';

@@ -22,12 +22,12 @@ export interface RedisTokenStoreOptions {
 /**
  * Take the lock, or cap the TTL of the one another process holds: a lock left without a TTL (a
  * hand-made SET, another client) or with a huge one (a killed holder with a large budget) then ends
- * within ARGV[3] ms for the whole fleet. One round trip, atomic.
+ * within ARGV[3] ms for the whole fleet. Returns the holder's id (ARGV[1] when taken). One round trip, atomic.
  */
-const LOCK = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+const LOCK = `if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return ARGV[1] end
 local ttl = redis.call('pttl', KEYS[1])
 if ttl == -1 or ttl > tonumber(ARGV[3]) then redis.call('pexpire', KEYS[1], ARGV[3]) end
-return 0`;
+return redis.call('get', KEYS[1]) or ''`;
 
 /** Compare-and-delete: the lock is released only by the process that holds it. */
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
@@ -56,14 +56,17 @@ export function redisTokenStore(options: RedisTokenStoreOptions): TokenStore {
   return {
     open(auth: StoreClient) {
       // With tokenUrl there is no API key here: your token endpoint logs in, and can share its session itself.
-      if (auth.apiKey.reveal() === '') throw new TypeError('"store" option must be used with "apiKey", not "tokenUrl"');
+      // A source without shareAs (refreshTokenGrant) holds a rotating refresh token in one process: sharing its sessions would fork the grant.
+      if (auth.apiKey.reveal() === '') {
+        throw new TypeError('"store" option must be used with "apiKey" or a source that can be shared (clientCredentials), not "tokenUrl" nor a refresh-token source, whose rotating refresh token lives in one process');
+      }
       const id = createHash('sha256').update(`${auth.scope.baseUrl}\n${auth.apiKey.reveal()}`).digest('base64url').slice(0, 32);
       const [sessionKey, lockKey, channel] = ['session', 'lock', 'published'].map((name) => `${prefix}${id}:${name}`) as [string, string, string];
       const codec = sessionCodec(encryptionKey, sessionKey);
       return sharedCycle(
         {
           read: async () => codec.decode(await command(['GET', sessionKey])),
-          lock: async (holder, ttl, cap) => Number(await command(['EVAL', LOCK, '1', lockKey, holder, String(Math.ceil(ttl)), String(Math.ceil(cap))])) === 1,
+          lock: async (id, ttl, cap) => String(await command(['EVAL', LOCK, '1', lockKey, id, String(Math.ceil(ttl)), String(Math.ceil(cap))])),
           release: (holder) => command(['EVAL', RELEASE, '1', lockKey, holder]),
           publish: async (session) => {
             const ttl = Math.ceil(session.expiresAt - auth.scheduler.now());

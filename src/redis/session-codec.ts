@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { isSendableToken } from '../core.js';
 
 /** A session as the fleet shares it; times are ms since the epoch. */
 export interface SharedSession {
@@ -12,7 +13,7 @@ const SEALED = 'aes-256-gcm:';
 
 const isSharedSession = (value: unknown): value is SharedSession => {
   const s = value as Record<string, unknown> | null;
-  return typeof s === 'object' && s !== null && typeof s['accessToken'] === 'string' && (typeof s['refreshToken'] === 'string' || s['refreshToken'] === null) &&
+  return typeof s === 'object' && s !== null && isSendableToken(s['accessToken']) && (typeof s['refreshToken'] === 'string' || s['refreshToken'] === null) &&
     Number.isFinite(s['issuedAt']) && Number.isFinite(s['expiresAt']);
 };
 
@@ -21,7 +22,8 @@ const isSharedSession = (value: unknown): value is SharedSession => {
  * AES-256-GCM (a key derived with HKDF-SHA256, a random 12-byte IV per
  * write, the Redis key as associated data so that a value cannot be moved
  * to another key). A value that does not decode (another key, tampering,
- * plain JSON while a key is set) reads as no session.
+ * plain JSON while a key is set, an access token that cannot be sent in a
+ * header) reads as no session.
  */
 export function sessionCodec(encryptionKey: string | Uint8Array | undefined, associatedData: string) {
   if (encryptionKey !== undefined && !((typeof encryptionKey === 'string' || encryptionKey instanceof Uint8Array) && encryptionKey.length >= 16)) {

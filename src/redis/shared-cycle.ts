@@ -10,8 +10,9 @@ export interface SessionStore {
   /**
    * Takes the lock under `id` for `ttl` ms unless another process holds it; when one does, caps that
    * lock's remaining TTL at `cap` ms (a lock without a TTL, or one set by a process with a huge budget).
+   * Resolves to the holder's id: `id` itself when this process took the lock.
    */
-  lock(id: string, ttl: number, cap: number): Promise<boolean>;
+  lock(id: string, ttl: number, cap: number): Promise<string>;
   /** Releases the lock if `id` still holds it. */
   release(id: string): Promise<unknown>;
   /** Shares `session` (until it expires) and tells the waiters. */
@@ -74,7 +75,8 @@ const toShared = ({ accessToken, refreshToken, issuedAt, expiresAt }: Session): 
  * and look again. A holder that dies costs at most the lock's TTL
  * (requestTimeout × retry.maxAttempts, at most LOCK_TTL_CAP); a lock held
  * longer than this process's own budget (a lock without a TTL) sends this
- * cycle on alone, and has its TTL capped for the fleet. Any store call
+ * cycle on alone, and has its TTL capped for the fleet; each new holder
+ * gets that budget again, the whole wait at most twice. Any store call
  * failing or slower than `callTimeout` sends this cycle on alone, as
  * without a store.
  */
@@ -97,8 +99,15 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
   return ({ previous, authenticate, coordination }: StoreCycle): Observable<Session> => {
     let mode: Coordination = 'shared';
     const startedAt = scheduler.now();
-    /** Counted from the first time this cycle finds the lock held, plus one poll: a holder with the same budget took it earlier, so its lock is seen to expire. */
+    /**
+     * Counted from the first time this cycle finds a given holder's lock, plus one poll: a holder with the
+     * same budget took it earlier, so its lock is seen to expire. A new holder (the last one died, its lock
+     * expired) gets a budget of its own, and the whole wait is at most twice the budget: a killed holder
+     * costs the fleet one login more, not one per waiting process.
+     */
     let waitUntil = Infinity;
+    let lastHolder: string | undefined;
+    let waitLimit = Infinity;
     // A session this process got alone, replaced before it is due, was refused (a revocation): the fleet's
     // session may be refused too, unless it was issued since. Taking it anyway sent a 401 to the caller.
     const refusedAlone = previous !== null && !fleetSessions.has(previous) && startedAt < refreshTime(previous, refreshLeadTime);
@@ -110,8 +119,13 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
       (!refusedAlone || shared.issuedAt >= startedAt);
 
     /** Another process holds the lock: wait for its result (a notification, or a poll), at most until this process's budget is spent. */
-    const wait = (): Observable<Session> => {
-      if (waitUntil === Infinity) waitUntil = scheduler.now() + budget + pollInterval;
+    const wait = (holder: string): Observable<Session> => {
+      if (holder !== lastHolder) {
+        const now = scheduler.now();
+        if (waitLimit === Infinity) waitLimit = now + 2 * budget + pollInterval;
+        waitUntil = Math.min(now + budget + pollInterval, waitLimit);
+        lastHolder = holder;
+      }
       const left = waitUntil - scheduler.now();
       if (left <= 0) return throwError(() => new StoreUnavailable(`the fleet's lock stayed held for ${budget} ms`));
       return race(store.published, timer(Math.min(pollInterval, left), scheduler)).pipe(take(1), switchMap(attempt));
@@ -144,7 +158,7 @@ export function sharedCycle(store: SessionStore, client: StoreClient, { callTime
           return call(() => store.lock(id, budget, LOCK_TTL_CAP)).pipe(
             // A SET that answers late may still take the lock: the release queued behind it frees it.
             tap({ error: () => void store.release(id).catch(() => {}) }),
-            switchMap((locked) => (locked ? hold(id) : wait())),
+            switchMap((holder) => (holder === id ? hold(id) : wait(holder))),
           );
         }),
       );

@@ -49,12 +49,12 @@ type Stopped = 'timeout' | 'aborted';
  * app.post('/api/video-token', (c) => handler(c.req.raw)); // Hono
  */
 export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
-  const { apiKey, authorize, corsOrigins, timeout, scheduler = asyncScheduler, authOptions } = normalizeTokenHandlerOptions(options);
+  const { apiKey, source, authorize, corsOrigins, timeout, scheduler = asyncScheduler, authOptions } = normalizeTokenHandlerOptions(options);
   // A server-side auth: no page here, whatever globals a test environment defines.
-  const create = (key: string) => createBearerAuth({ ...authOptions, apiKey: key, dangerouslyAllowBrowser: true });
+  const create = (key: string) => createBearerAuth({ ...authOptions, ...(source ? { source } : { apiKey: key }), dangerouslyAllowBrowser: true });
   let auth: BearerAuth | undefined;
   let disposed = false;
-  if (typeof options.apiKey === 'string') auth = create(options.apiKey);
+  if (source !== undefined || typeof options.apiKey === 'string') auth = create(typeof options.apiKey === 'string' ? options.apiKey : '');
   // A key given later: the other options are still checked now, by a BearerAuth that never starts.
   else create('options-check-only').dispose();
 

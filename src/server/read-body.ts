@@ -1,3 +1,5 @@
+import { readAtMost } from '../core.js';
+
 /**
  * The token endpoint's body, read only once the caller is authorized, and
  * never more than `limit` bytes of it: a caller sending 256 MiB, or one byte
@@ -49,30 +51,6 @@ function parse(text: string): BodyOutcome {
     return notJson;
   }
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? { body: body as Record<string, unknown> } : notObject;
-}
-
-/** Reads the stream chunk by chunk, counting bytes; past `limit` it cancels the stream and stops. `stop` cancels it too. */
-async function readAtMost(stream: ReadableStream<Uint8Array> | null, limit: number, stop: Promise<unknown>): Promise<Uint8Array | 'too-large'> {
-  if (stream === null) return new Uint8Array(0);
-  const reader = stream.getReader();
-  // The deadline or the caller leaving ends the read: read() then resolves as done, and the handler has answered already.
-  void stop.then(() => reader.cancel().catch(() => {}));
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      return 'too-large';
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) bytes.set(chunk, (at += chunk.byteLength) - chunk.byteLength);
-  return bytes;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

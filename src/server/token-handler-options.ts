@@ -1,5 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
-import type { BearerAuthOptions } from '../core.js';
+import type { BearerAuthOptions, TokenSource } from '../core.js';
 
 /** What `authorize` answers: `true` lets the caller have a token; `false` or 401 refuses (no session), 403 refuses (a session without the right). */
 export type AuthorizeVerdict = boolean | 401 | 403;
@@ -16,7 +16,13 @@ export interface TokenHandlerOptions
    * request asks it again. A string is checked at once.
    * @example apiKey: () => process.env.APIVIDEO_API_KEY
    */
-  apiKey: string | (() => string | undefined);
+  apiKey?: string | (() => string | undefined);
+  /**
+   * Any token source instead of `apiKey`, e.g. `clientCredentials({...})`
+   * from rx-bearer/oauth2: the browser gets the access token only, never the
+   * client secret nor a refresh token. Exactly one of `apiKey` and `source`.
+   */
+  source?: TokenSource;
   /**
    * Your app's own check of the caller (its session cookie, say). Required:
    * there is no default that lets everyone in. Only `true` hands out a token;
@@ -62,17 +68,18 @@ function corsProblem(origin: unknown): string | undefined {
 
 export interface NormalizedTokenHandlerOptions {
   apiKey: () => string | undefined;
+  source: TokenSource | undefined;
   authorize: TokenHandlerOptions['authorize'];
   corsOrigins: readonly string[];
   timeout: number;
   scheduler: SchedulerLike | undefined;
-  authOptions: Omit<TokenHandlerOptions, 'apiKey' | 'authorize' | 'corsOrigins' | 'timeout'>;
+  authOptions: Omit<TokenHandlerOptions, 'apiKey' | 'source' | 'authorize' | 'corsOrigins' | 'timeout'>;
 }
 
 /** The options checked once, at creation, each bad one a TypeError naming it. */
 export function normalizeTokenHandlerOptions(options: TokenHandlerOptions): NormalizedTokenHandlerOptions {
   if (options === null || typeof options !== 'object') throw new TypeError('"options" option must be an object');
-  const { apiKey, authorize, corsOrigins = [], timeout = DEFAULT_TIMEOUT, ...authOptions } = options;
+  const { apiKey, source, authorize, corsOrigins = [], timeout = DEFAULT_TIMEOUT, ...authOptions } = options;
   if (typeof authorize !== 'function') throw new TypeError('"authorize" option must be a function: your check of who may have a token (there is no default that lets everyone in)');
   if (!Array.isArray(corsOrigins)) throw new TypeError('"corsOrigins" option must be an array of origins such as \'https://app.example.com\'');
   for (const origin of corsOrigins) {
@@ -82,11 +89,14 @@ export function normalizeTokenHandlerOptions(options: TokenHandlerOptions): Norm
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0) {
     throw new TypeError('"timeout" option must be a positive finite number of milliseconds');
   }
-  if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey === '')) {
+  if (source !== undefined) {
+    if (apiKey !== undefined) throw new TypeError('"source" option must be given without "apiKey" (one of them says where tokens come from)');
+  } else if (typeof apiKey !== 'function' && (typeof apiKey !== 'string' || apiKey === '')) {
     throw new TypeError('"apiKey" option must be a non-empty string, or a function that gives it at the first request');
   }
   return {
     apiKey: typeof apiKey === 'function' ? apiKey : () => apiKey,
+    source,
     authorize,
     corsOrigins,
     timeout,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { createFaultQueue, faultHeaders, resetMidBody, type Fault } from './server-faults.js';
+import { createFaultQueue, faultHeaders, resetMidBody, streamBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
 
 export interface ApiVideoTestServerOptions {
@@ -16,6 +16,13 @@ export interface ApiVideoTestServerOptions {
   cors?: boolean;
   /** Serve https with this key and certificate (PEM), e.g. to test an https -> http redirect. @default plain http */
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /**
+   * Also accept, on the API routes, the tokens this function accepts: e.g. an
+   * OAuth server's (oidc-provider's `AccessToken.find`), so that the same
+   * API serves tokens from any source. A refused one is answered 401 with
+   * `WWW-Authenticate: Bearer error="invalid_token"`. @default none
+   */
+  acceptToken?: (token: string) => boolean | Promise<boolean>;
 }
 
 const corsHeaders = {
@@ -54,6 +61,8 @@ export interface ApiVideoTestServer {
   readonly unauthorized: number;
   /** Requests whose client went away before they were answered. */
   readonly aborted: number;
+  /** Body bytes written by `stream` faults so far (what a client that stops reading leaves unsent is not counted). */
+  readonly streamedBytes: number;
   readonly log: readonly LoggedRequest[];
   /** Every access token issued, to check that a client only ever used real ones. */
   readonly issued: ReadonlySet<string>;
@@ -114,6 +123,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   const started = Date.now();
   let unauthorized = 0;
   let aborted = 0;
+  let streamedBytes = 0;
   let keysRejected = false;
   const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
@@ -138,7 +148,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
 
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
-  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>): [number, string, Record<string, string>?] => {
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>, accepted = false): [number, string, Record<string, string>?] => {
     if (route.endsWith(' /redirect')) {
       // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
       const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
@@ -153,9 +163,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (route === 'POST /auth/refresh') {
       return tokens.redeem(body['refreshToken']) ? [200, JSON.stringify(tokens.issue())] : [400, problem(400, 'The refresh token is invalid.')];
     }
-    if (!tokens.isValid(bearerOf(req))) {
+    if (!accepted && !tokens.isValid(bearerOf(req))) {
       unauthorized++;
-      return [401, problem(401, 'Unauthorized request.')];
+      return [401, problem(401, 'Unauthorized request.'), options.acceptToken ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}];
     }
     if (route === 'GET /videos') return [200, JSON.stringify(videoPage(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams))];
     if (route === 'POST /videos') {
@@ -181,7 +191,14 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     const mounted = mounts.find(([path]) => (path.endsWith('/') ? pathname.startsWith(path) : pathname === path));
     if (mounted) {
       counts[route] = (counts[route] ?? 0) + 1;
-      return void (await mounted[1](req, res));
+      // A fault queued for a mounted route (e.g. an OAuth token endpoint) answers instead of the listener.
+      const fault = faults.take(route);
+      if (fault?.hang) return;
+      if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
+      if (!fault?.status) return void (await mounted[1](req, res));
+      const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+      if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problem(fault.status, 'Injected fault.'));
+      return void res.writeHead(fault.status, headers).end(fault.body ?? problem(fault.status, 'Injected fault.'));
     }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
     counts[route] = (counts[route] ?? 0) + 1;
@@ -196,7 +213,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (fault?.hang) return; // answered by nobody: the client times out, or close() drops it
     if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
     if (res.destroyed) return;
-    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body);
+    const bearer = bearerOf(req);
+    const accepted = options.acceptToken !== undefined && bearer !== undefined && !route.startsWith('POST /auth/') && (await options.acceptToken(bearer));
+    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body, accepted);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({
       time: Date.now() - started,
@@ -210,8 +229,10 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       ...(chunks.length ? { body: redact(body) } : {}),
     });
     answering = true;
+    if (fault?.statusText !== undefined) res.statusMessage = fault.statusText;
     const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...routeHeaders, ...faultHeaders(fault) };
-    if (fault?.reset) resetMidBody(res, status, headers, text);
+    if (fault?.stream) streamedBytes += await streamBody(res, fault.status ?? 200, headers, fault.stream);
+    else if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
   };
 
@@ -230,6 +251,9 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     },
     get aborted() {
       return aborted;
+    },
+    get streamedBytes() {
+      return streamedBytes;
     },
     get log() {
       return log;
@@ -251,6 +275,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       log = [];
       unauthorized = 0;
       aborted = 0;
+      streamedBytes = 0;
       faults.clear();
     },
     close() {

@@ -14,12 +14,20 @@ export interface Fault {
   retryAfter?: number | Date;
   /** The raw body to send with `status`, e.g. '<html>' or '{"access_tok'. @default a problem-details JSON */
   body?: string;
+  /** The reason phrase sent with `status` (Node refuses C0 controls in it; Latin-1 such as a C1 control goes through). */
+  statusText?: string;
   /** Extra response headers. */
   headers?: Record<string, string>;
   /** Send the headers and half the body, then reset the connection. */
   reset?: boolean;
   /** Never answer (until the client gives up or the server closes). */
   hang?: boolean;
+  /**
+   * Stream the body (with `status`, 200 without): `head`, then `fill` repeated
+   * until `bytes` in all (endless without `bytes`), then `tail`, written as
+   * fast as the client reads and stopped when it leaves. No Content-Length.
+   */
+  stream?: { head?: string; fill?: string; tail?: string; bytes?: number };
 }
 
 /** Faults queued per route, each used `count` times in order. */
@@ -50,4 +58,35 @@ export function faultHeaders(fault: Fault | undefined): Record<string, string> {
 export function resetMidBody(res: ServerResponse, status: number, headers: Record<string, string>, text: string): void {
   res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(text)) });
   res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))), () => res.destroy());
+}
+
+/**
+ * Writes a `stream` fault's body with backpressure; resolves with the bytes
+ * written once it is all sent or the client went away.
+ */
+export async function streamBody(res: ServerResponse, status: number, headers: Record<string, string>, stream: NonNullable<Fault['stream']>): Promise<number> {
+  const { head = '', fill = ' ', tail = '', bytes } = stream;
+  const piece = Buffer.from(fill.repeat(Math.max(1, Math.floor(16_384 / Math.max(1, Buffer.byteLength(fill))))));
+  res.writeHead(status, headers);
+  let sent = 0;
+  const write = async (chunk: Buffer) => {
+    if (res.destroyed) return;
+    sent += chunk.byteLength;
+    if (res.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => (res.off('drain', done).off('close', done), resolve());
+      res.on('drain', done).on('close', done);
+    });
+  };
+  await write(Buffer.from(head));
+  const total = bytes ?? Infinity;
+  while (!res.destroyed && sent < total - Buffer.byteLength(tail)) {
+    const room = total - Buffer.byteLength(tail) - sent;
+    await write(room < piece.byteLength ? piece.subarray(0, room) : piece);
+  }
+  if (!res.destroyed) {
+    sent += Buffer.byteLength(tail);
+    res.end(tail);
+  }
+  return sent;
 }

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { readFile } from 'node:fs/promises';
-import { createTokenHandler } from '../../../src/server/index.js';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../../../src/testing/index.js';
 
 const run = promisify(execFile);
@@ -33,36 +32,41 @@ describe("README's quick starts, as pasted", () => {
     expect(failure.stderr).toBe('The API key was rejected (HTTP 401)\n');
   }, 20_000);
 
-  it('browser: bundled with esbuild, the page shows "authenticated" and the video count', async () => {
-    const bundle = await build({ entryPoints: ['spec/readme/quick-start/browser.js'], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
-    const html = await readFile('spec/readme/quick-start/index.html', 'utf8');
+  it('browser: bundled with esbuild and served by server.mjs as pasted, the page shows "authenticated" and the video count; other origins get no token', async () => {
+    // The three files side by side, as a user saves them (inside the repository, so that 'rx-bearer/server' and
+    // '@whatwg-node/server' resolve as they do in an app that installed them).
+    const folder = '.artifacts/quick-start';
+    await mkdir(folder, { recursive: true });
+    await build({ entryPoints: ['spec/readme/quick-start/browser.js'], bundle: true, format: 'esm', platform: 'browser', outfile: `${folder}/bundle.js`, logLevel: 'silent' });
+    await Promise.all(['index.html', 'server.mjs'].map((file) => copyFile(`spec/readme/quick-start/${file}`, `${folder}/${file}`)));
+    const env = { ...process.env, PORT: '0', APIVIDEO_API_KEY: 'your-sandbox-api-key', APIVIDEO_BASE_URL: server.url };
+    const app = spawn(process.execPath, [`${folder}/server.mjs`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     try {
+      const printed = await new Promise<string>((resolve, reject) => {
+        app.stdout.on('data', (chunk: Buffer) => resolve(chunk.toString()));
+        app.on('exit', (code) => reject(new Error(`server.mjs exited ${code}`)));
+      });
+      const url = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(printed)?.[1];
+      expect(url).withContext(printed).toBeDefined();
       const page = await browser.newPage();
-      // The page's own origin serves index.html and bundle.js; the test server plays https://sandbox.api.video.
-      // The page's server half: createTokenHandler holds the key; the page asks it at /api/video-token.
-      const handler = createTokenHandler({ apiKey: 'your-sandbox-api-key', baseUrl: server.url, authorize: () => true });
-      await page.route('http://app.test/api/video-token', async (route) => {
-        const request = route.request();
-        const answer = await handler(new Request(request.url(), { method: request.method(), headers: request.headers(), body: request.postData() }));
-        return route.fulfill({ status: answer.status, headers: Object.fromEntries(answer.headers), body: await answer.text() });
-      });
-      await page.route(/^http:\/\/app\.test\/(bundle\.js)?$/, (route) => {
-        const isBundle = route.request().url().endsWith('/bundle.js');
-        return route.fulfill({ contentType: isBundle ? 'text/javascript' : 'text/html', body: isBundle ? bundle.outputFiles[0]!.text : html });
-      });
+      // The test server plays https://sandbox.api.video for the page; server.mjs talks to it directly.
       await page.route('https://sandbox.api.video/**', async (route) => {
         const request = route.request();
         const response = await route.fetch({ url: request.url().replace('https://sandbox.api.video', server.url) });
         return route.fulfill({ response });
       });
-      await page.goto('http://app.test/');
+      await page.goto(url!);
       await page.locator('#videos', { hasText: '0 videos' }).waitFor({ timeout: 10_000 });
       expect(await page.locator('#status').textContent()).toBe('authenticated');
       expect(server.counts['POST /auth/api-key']).toBe(1);
-      handler.dispose();
+      // The session check marked as yours: a page from another origin gets no token.
+      const foreign = await fetch(`${url}api/video-token`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' });
+      expect(foreign.status).toBe(401);
+      expect(await foreign.text()).not.toContain('access_token');
     } finally {
       await browser.close();
+      app.kill();
     }
   }, 30_000);
 });

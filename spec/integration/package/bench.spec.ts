@@ -56,8 +56,12 @@ describe('benchmark figures that must not regress', () => {
     // pipeline as modules of their own, the redirecting fetch per client, FetchRequest). 9,809 B (with the revoked-token fix and the merges) with the
     // development/production split (#21, item 7): the `development` condition's build keeps the full messages and
     // the option type checks; the default one keeps every URL and credential check, each error's class and code,
-    // with short messages. Short of the 7,000 B target: the rest is code.
-    expect(core.gzip).toBeLessThanOrEqual(9_850);
+    // with short messages. Short of the 7,000 B target: the rest is code. 10,362 B (+553 B on 9,809) with #22's
+    // transport edges: every auth answer read through a 64 KB cap as it streams (capped-body, 564 B min), the
+    // sendable-token rule (116 B min), auth routes matched after lenient, repeated decoding (credential-scope +391 B min).
+    // 10,600 B (+238 B) with the public TokenSource contract of #23 (a `source` option, its validation and the
+    // transport around it) and `json:` in auth.fetch's init (#24).
+    expect(core.gzip).toBeLessThanOrEqual(10_650);
   }, 30_000);
 
   it("S6 size: the per-file rows come from the headline's own build and add up to its minified bytes", async () => {

@@ -70,6 +70,47 @@ describe('the built package', () => {
     }, 20_000);
   }
 
+  const adapters = "const k = X('rx-bearer/ky'), o = X('rx-bearer/openapi-fetch'), g = X('rx-bearer/grpc'), a = X('rx-bearer/axios'); console.log(typeof k.bearerKy, typeof o.bearerOpenApiFetch, typeof g.bearerCredential, typeof a.useBearer)";
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', adapters.replaceAll('X(', 'await import(')]],
+    ['require()', ['-e', adapters.replaceAll('X(', 'require(')]],
+  ] as const) {
+    it(`loads rx-bearer/ky, /openapi-fetch, /grpc and /axios through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function function function');
+    }, 20_000);
+  }
+
+  for (const [how, args] of [
+    ['import()', ['--input-type=module', '-e', "const o = await import('rx-bearer/oauth2'); console.log(typeof o.clientCredentials, typeof o.refreshTokenGrant)"]],
+    ['require()', ['-e', "const o = require('rx-bearer/oauth2'); console.log(typeof o.clientCredentials, typeof o.refreshTokenGrant)"]],
+  ] as const) {
+    it(`loads rx-bearer/oauth2 (and its optional peer oauth4webapi, ESM only) through ${how}`, async () => {
+      const { stdout } = await run(process.execPath, [...args], { timeout: 15_000 });
+      expect(stdout.trim()).toBe('function function');
+    }, 20_000);
+  }
+
+  it('only rx-bearer/oauth2 loads oauth4webapi, an optional peer: a user who does not import it installs nothing more', async () => {
+    const pkg = JSON.parse(await readFile('package.json', 'utf8')) as { dependencies: Record<string, string>; peerDependenciesMeta: Record<string, { optional?: boolean }> };
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['cross-fetch', 'jwt-decode']);
+    expect(pkg.peerDependenciesMeta['oauth4webapi']?.optional).toBeTrue();
+    const entries = (await readdir('dist')).filter((file) => /\.(mjs|cjs)$/.test(file) && !file.startsWith('oauth2.'));
+    for (const file of entries) expect(await readFile(`dist/${file}`, 'utf8')).withContext(file).not.toMatch(/(from |require\(|import\()'oauth4webapi'/);
+  });
+
+  it('the adapters import nothing but rxjs at run time (and /axios its axios: they use the core through the BearerAuth they are given); the core imports none of their libraries', async () => {
+    const importsOf = (text: string) => [...text.matchAll(/(?:from |require\()'([^']+)'/g)].map(([, name]) => name!).sort();
+    for (const name of ['ky', 'openapi-fetch', 'grpc', 'axios']) {
+      for (const ext of ['mjs', 'cjs']) {
+        expect(importsOf(await readFile(`dist/${name}.${ext}`, 'utf8'))).withContext(`dist/${name}.${ext}`).toEqual(name === 'axios' ? ['axios', 'rxjs'] : ['rxjs']);
+      }
+    }
+    for (const file of ['dist/index.mjs', 'dist/index.cjs', 'dist/browser.mjs']) {
+      expect(await readFile(file, 'utf8')).not.toMatch(/(from |require\()'(ky|axios|openapi-fetch|@grpc\/grpc-js)'/);
+    }
+  });
+
   it('keeps Angular out of the core entry: a Node user installs no Angular', async () => {
     for (const file of ['dist/index.mjs', 'dist/index.cjs']) {
       expect(await readFile(file, 'utf8')).not.toMatch(/from '@angular|require\('@angular/);

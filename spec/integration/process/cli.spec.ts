@@ -194,7 +194,56 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
       for (const exitCode of [0, 1, 2, 3, 4, 5]) expect(stdout).toMatch(new RegExp(`^  ${exitCode}  \\S`, 'm'));
       expect(stdout).toContain('--allow-insecure-http');
-      expect(stdout).toContain('curl -H "Authorization: Bearer $(npx rx-bearer token)"');
+      expect(stdout).toContain('curl -H "Authorization: Bearer $(npx --no rx-bearer token)"');
     });
   }
+  /**
+   * What the CLI prints is chosen by the server: before, `token --json` printed an
+   * echoed `apiKey` field, `request` wrote ESC ]0;pwned BEL ESC [2J to the
+   * terminal, and `token` printed a CR/LF token that `curl -H "…$(rx-bearer token)"`
+   * would send as extra header lines.
+   */
+  describe('prints nothing the server chose raw', () => {
+    const raw = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/; // every control character but tab and LF
+
+    it('token --json prints only the token response fields: an echoed apiKey, and anything else, is left out', async () => {
+      const answer = { token_type: 'Bearer', expires_in: 60, access_token: 'eyJ.echo.test', refresh_token: 'r-1', apiKey: API_KEY, note: '\u009b2J\u001b]0;pwned\u0007' };
+      server.fail('POST /auth/api-key', { status: 200, body: JSON.stringify(answer) });
+      const { code, stdout } = await run(['token', '--json', '--include-refresh-token', '--base-url', server.url]);
+      expect(code).toBe(0);
+      expect(Object.keys(JSON.parse(stdout) as object).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']);
+      expect(stdout).not.toMatch(raw);
+    });
+
+    it('token --json escapes C1 controls in a field it prints, and stays valid JSON', async () => {
+      server.fail('POST /auth/api-key', { status: 200, body: JSON.stringify({ token_type: 'Bearer', expires_in: 60, access_token: 'eyJ.c1.test', refresh_token: 'r\u009b2J' }) });
+      const { code, stdout } = await run(['token', '--json', '--include-refresh-token', '--base-url', server.url]);
+      expect(code).toBe(0);
+      expect(stdout).not.toMatch(raw);
+      expect(stdout).toContain('r\\u009b2J');
+      expect((JSON.parse(stdout) as { refresh_token: string }).refresh_token).toBe('r\u009b2J');
+    });
+
+    for (const token of ['tok-3f9a\r\nX-Injected: yes', 'tok-3f9a\u001b[2J', 'tok-3f9a\u20ac']) {
+      it(`token prints nothing for the unusable token ${JSON.stringify(token)}, and exits 4 with one escaped line`, async () => {
+        server.fail('POST /auth/api-key', { status: 200, count: 10, body: JSON.stringify({ token_type: 'Bearer', expires_in: 60, access_token: token, refresh_token: 'r' }) });
+        const { code, stdout, stderr } = await run(['token', '--base-url', server.url]);
+        expect(code).toBe(4);
+        expect(stdout).toBe('');
+        expect(stderr).toMatch(/^rx-bearer: [^\n]*access_token[^\n]*\n$/);
+        expect(stderr).not.toContain('tok-3f9a');
+        expect(stderr.slice(0, -1)).not.toMatch(raw);
+      });
+    }
+
+    it("request escapes the terminal sequences of a body and of a status text, keeping the body's lines", async () => {
+      const body = '\u001b]0;pwned\u0007\u001b[2J{"a":1}\r\n{"b":"\rc"}\n';
+      // Node writes the reason phrase as Latin-1 and fetch reads it as UTF-8: these bytes arrive as U+009B (a C1 CSI) and U+202E (right-to-left override).
+      server.fail('GET /videos', { status: 500, statusText: 'Oops\u00c2\u009b2J \u00e2\u0080\u00aex', body });
+      const { code, stdout, stderr } = await run(['request', '/videos', '--base-url', server.url]);
+      expect(code).toBe(5);
+      expect(stdout).toBe('\\x1b]0;pwned\\x07\\x1b[2J{"a":1}\r\n{"b":"\\rc"}\n');
+      expect(stderr).toMatch(/^rx-bearer: HTTP 500 Oops\\x9b2J \\u202ex from http:\/\/127\.0\.0\.1:\d+\/videos\n$/);
+    });
+  });
 });

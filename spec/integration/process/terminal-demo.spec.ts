@@ -28,6 +28,24 @@ describe("npm run demo (the README's first command), piped", () => {
     expect(failed).toBe(0);
   }, 50_000);
 
+  it('--oauth2 tells the same story with a client-credentials source against the embedded oidc-provider', async () => {
+    const { stdout, stderr } = await demo(['--oauth2']);
+    expect(stdout).toContain('an embedded oidc-provider at http://127.0.0.1:');
+    for (const chapter of ['1. Cold start', '2. Timer refreshes', '3. Revocation storm', '4. Auth outage', '5. The token endpoint answers 429']) expect(stdout).toContain(chapter);
+    expect(stdout).toContain('50 × GET /videos → 50 ok');
+    expect(stdout).toContain('30 × GET /videos → 30 ok');
+    const summary = /401s (\d+), requests ok (\d+), failed (\d+), token requests at the authorization server (\d+)/.exec(stdout);
+    expect(summary).not.toBeNull();
+    const [unauthorized, ok, failed, tokenRequests] = summary!.slice(1).map(Number);
+    expect(unauthorized).toBe(30); // the storm's requests, each resent once with one new token
+    expect(failed).toBe(0);
+    expect(ok).toBeGreaterThanOrEqual(100);
+    // cold start, 1-2 timer renewals, the storm's one, the outage's success, chapter 5's: one request per renewal.
+    expect(tokenRequests).toBeGreaterThanOrEqual(5);
+    expect(tokenRequests).toBeLessThanOrEqual(7);
+    expect(stdout + stderr).not.toContain('se+cr%et');
+  }, 50_000);
+
   for (const [label, args, env, message] of [
     ['a bad flag', ['--colour'], {}, /^demo: Unknown option '--colour'/],
     ['--base-url without APIVIDEO_API_KEY', ['--base-url', 'https://sandbox.api.video'], { APIVIDEO_API_KEY: '' }, /^demo: APIVIDEO_API_KEY is not set/],

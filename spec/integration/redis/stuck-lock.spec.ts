@@ -66,6 +66,33 @@ describe('rx-bearer/redis: a stuck lock never stalls the fleet (a real redis-ser
     }, 20_000);
   }
 
+  it("a new holder (the last one's lock replaced) gets a budget of its own: the waiter waits for it instead of going alone", async () => {
+    server.reset();
+    const prefix = `stuck-${++run}:`;
+    const key = lockKey(prefix);
+    await admin.sendCommand(['SET', key, '999999:first', 'PX', '10000']);
+    const client = createClient({ url: redis.url }).on('error', () => {});
+    await client.connect();
+    // Budget: 1.5 s × 2 attempts = 3 s per holder. The first holder is replaced at 1.5 s, and the second
+    // releases at 3.8 s: after the first holder's budget (3.2 s with one poll), within the second's (4.7 s).
+    const auth = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, requestTimeout: 1500, retry: { maxAttempts: 2 }, store: redisTokenStore({ client, prefix }) });
+    const timers = [
+      setTimeout(() => void admin.sendCommand(['SET', key, '999998:second', 'PX', '10000']), 1500),
+      setTimeout(() => void admin.sendCommand(['DEL', key]), 3800),
+    ];
+    try {
+      const started = Date.now();
+      await lastValueFrom(auth.json('/videos'));
+      expect(Date.now() - started).withContext('ms to the answer: it waited for the second holder').toBeGreaterThanOrEqual(3700);
+      expect(server.counts['POST /auth/api-key']).toBe(1);
+      expect(await firstValueFrom(auth.state$)).toEqual(jasmine.objectContaining({ status: 'authenticated', coordination: 'shared' }));
+    } finally {
+      timers.forEach(clearTimeout);
+      auth.dispose();
+      client.destroy();
+    }
+  }, 20_000);
+
   it(`a holder with requestTimeout 60 s × 10 attempts sets its lock's TTL to at most LOCK_TTL_CAP (${LOCK_TTL_CAP} ms)`, async () => {
     server.reset();
     const prefix = `stuck-${++run}:`;

@@ -34,8 +34,8 @@ describe("README's token endpoint module (the built package)", () => {
     }
   });
 
-  it('is shown verbatim in the README', async () => {
-    const [readme, module] = await Promise.all([readFile('README.md', 'utf8'), readFile('spec/integration/token-endpoint/token-handler.mjs', 'utf8')]);
+  it('is shown verbatim in the token endpoint guide', async () => {
+    const [readme, module] = await Promise.all([readFile('docs/guides/token-endpoint.md', 'utf8'), readFile('spec/integration/token-endpoint/token-handler.mjs', 'utf8')]);
     expect(readme.includes(module.trim())).toBeTrue();
   });
 
