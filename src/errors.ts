@@ -1,4 +1,3 @@
-import type { FetchUnavailableError } from './default-fetch-error.js';
 import { DEV } from './dev.js';
 
 /**
@@ -162,8 +161,9 @@ export class ServerRenderingError extends RxBearerError {
 Object.defineProperty(RxBearerError.prototype, brand, { value: true }); // on the prototype: not printed with the error
 
 /**
- * The class of each code, so that `isRxBearerError(e, code)` narrows `e` to it. Indexing it with
- * every {@link RxBearerErrorCode} below makes tsc fail when a code is added without its class.
+ * The class of each code the core's errors have, so that `isRxBearerError(e, code)` narrows `e` to
+ * it. A code whose class lives in another entry point (`'ERR_OAUTH_DISCOVERY'`, rx-bearer/oauth2)
+ * narrows to {@link RxBearerError} with that code: use `instanceof` for its class's fields.
  */
 export interface RxBearerErrorOfCode {
   ERR_AUTH: AuthError;
@@ -174,7 +174,8 @@ export interface RxBearerErrorOfCode {
   ERR_RESPONSE_PARSE: ResponseParseError;
   ERR_DISPOSED: DisposedError;
   ERR_SERVER_RENDERING: ServerRenderingError;
-  ERR_FETCH_UNAVAILABLE: FetchUnavailableError;
+  /** A FetchUnavailableError: an AuthError with no fields of its own (its class is declared beside the fetch it stands for). */
+  ERR_FETCH_UNAVAILABLE: AuthError;
 }
 
 /**
@@ -190,7 +191,7 @@ export interface RxBearerErrorOfCode {
  * if (isRxBearerError(error, 'ERR_HTTP')) console.log(error.status); // error: HttpError
  */
 export function isRxBearerError(error: unknown, code?: undefined): error is RxBearerError;
-export function isRxBearerError<C extends RxBearerErrorCode>(error: unknown, code: C): error is RxBearerErrorOfCode[C] & { readonly code: C };
+export function isRxBearerError<C extends RxBearerErrorCode>(error: unknown, code: C): error is (C extends keyof RxBearerErrorOfCode ? RxBearerErrorOfCode[C] : RxBearerError) & { readonly code: C };
 /** A code that may be undefined: any rx-bearer error, or one with that code. */
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError;
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): boolean {
