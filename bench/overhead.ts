@@ -34,14 +34,22 @@ export type Pace = 'spaced' | 'burst';
  * answered and a 2 or 3 ms timer (alternately), as a client that is not busy
  * sends them; 'burst', `burstSize` requests at once, each burst after the one
  * before has answered, the figure per request being the burst's wall time
- * divided by its size. Contenders are interleaved in `rounds` rounds, the
- * order rotated by one each round, `total` requests each over all rounds
- * (after 50 warm-up requests each). Per round and contender: the median µs per
+ * divided by its size. `total` requests each (after 50 warm-up requests each)
+ * in many short interleaved rounds: `perRound` sends (requests, or bursts)
+ * per contender and round, the order rotated by one each round, and the
+ * number of rounds a multiple of the number of contenders so that each takes
+ * each place equally often. Short rounds (about 30 ms per contender, spaced)
+ * keep the machine's drift within a round small, so that it hits every
+ * contender of the round alike; many rounds (480 spaced, 192 in bursts, in the
+ * full run) then average out what remains. (Twelve rounds of 200 requests
+ * each, before, left the round medians a few hundred µs apart by drift alone,
+ * against costs of tens of µs.) Per round and contender: the median µs per
  * request, and the process's CPU time (user + system; the server runs in
- * another process) over the round divided by its requests. `aboveUs` and
- * `cpuAboveUs` are per round: minus `reference`'s figure in the same round.
+ * another process) over its share of the round divided by its requests.
+ * `aboveByRound` and `cpuAboveByRound` are per round: minus `reference`'s
+ * figure in the same round; their summaries are trimmed means (see below).
  */
-export async function overhead(list: Contender[], reference: Contender, { pace, total, rounds = 12, burstSize = 16 }: { pace: Pace; total: number; rounds?: number; burstSize?: number }) {
+export async function overhead(list: Contender[], reference: Contender, { pace, total, perRound = pace === 'burst' ? 2 : 10, burstSize = 16 }: { pace: Pace; total: number; perRound?: number; burstSize?: number }) {
   const server = await startServerProcess(API_KEY);
   const adapters = new Map<Contender, Adapter>(list.map((contender) => [contender, contender.create({ baseUrl: server.url, apiKey: API_KEY })]));
   const samples = new Map(list.map((contender) => [contender, [] as number[][]]));
@@ -58,7 +66,7 @@ export async function overhead(list: Contender[], reference: Contender, { pace, 
     return ((performance.now() - started) * 1000) / size;
   };
   const size = pace === 'burst' ? burstSize : 1;
-  const sendsPerRound = Math.max(1, Math.round(total / rounds / size));
+  const rounds = Math.max(1, Math.round(total / size / perRound / list.length)) * list.length;
   try {
     for (const contender of list) for (let k = 0; k < 50; k++) await one(contender); // warm: logged in, connections open, code compiled
     if (pace === 'burst') for (const contender of list) for (let k = 0; k < 4; k++) await timed(contender, size); // and the pool's sockets
@@ -67,12 +75,12 @@ export async function overhead(list: Contender[], reference: Contender, { pace, 
       for (const contender of rotated(list, round)) {
         const inRound: number[] = [];
         const cpuBefore = process.cpuUsage();
-        for (let k = 0; k < sendsPerRound; k++) {
+        for (let k = 0; k < perRound; k++) {
           inRound.push(await timed(contender, size));
-          if (pace === 'spaced') await sleep(2 + (k % 2));
+          if (pace === 'spaced') await sleep(2 + ((round + k) % 2));
         }
         const { user, system } = process.cpuUsage(cpuBefore);
-        cpu.get(contender)!.push((user + system) / (sendsPerRound * size));
+        cpu.get(contender)!.push((user + system) / (perRound * size));
         samples.get(contender)!.push(inRound);
       }
     }
@@ -95,29 +103,76 @@ export async function overhead(list: Contender[], reference: Contender, { pace, 
       failed: failed.get(contender)!,
       medianUs: median(all),
       p99Us: percentile(all, 99),
-      aboveReferenceUs: median(aboveByRound),
+      aboveReferenceUs: trimmedMean(aboveByRound),
       aboveByRound,
       cpuUs: median(cpu.get(contender)!),
-      cpuAboveReferenceUs: median(cpuAboveByRound),
+      cpuAboveReferenceUs: trimmedMean(cpuAboveByRound),
       cpuAboveByRound,
     };
   });
 }
 
+/** The share of rounds trimmed from each end before averaging: robust to a round a GC pause or a neighbour spoilt, less wasteful than the median. */
+export const TRIM = 0.2;
+
+/** The mean of `xs` without the lowest and the highest `trim` of them. */
+export function trimmedMean(xs: number[], trim = TRIM): number {
+  const sorted = sortedCopy(xs);
+  const cut = Math.floor(sorted.length * trim);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.reduce((sum, x) => sum + x, 0) / kept.length;
+}
+
+/** A small seeded generator (mulberry32), so that the bootstrap's interval is the same for the same rounds. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** How a measured ratio stands against its target; see costRatio. */
+export type Verdict = 'met' | 'within noise' | 'missed' | 'unresolved';
+
 /**
- * How many times `floor`'s cost above the reference `subject`'s is, per
- * round (both from the same rounds), and the median over the rounds. A round
- * where the floor measured at or below the reference has no meaningful ratio:
- * it counts as ∞ (or 0 if the subject, too, was at or below the reference),
- * so that a noisy round can only push the median up, never down.
+ * How many times the floor's cost above the reference the subject's cost
+ * above it is: the ratio of their trimmed means over the same rounds, with a 90% interval
+ * from a paired bootstrap (rounds resampled with both figures, 2,000 times,
+ * seeded). A ratio of per-round figures, as before, divides by a floor cost
+ * of tens of µs that one round measures only to within hundreds, so that its
+ * median over twelve rounds came out anywhere from 0 to ∞; a ratio of
+ * estimates each made from every round does not. `resolved` says whether
+ * the floor's cost itself was told apart from zero (the lower end of its own
+ * interval above 0): when not, the ratio means nothing, is ∞, and the verdict
+ * is 'unresolved'. Otherwise, against `target`: 'met' when the whole interval
+ * is at or under it, 'within noise' when the estimate is but the interval
+ * reaches above, 'missed' when the estimate is above it.
  */
-export function ratioPerRound(subjectAbove: number[], floorAbove: number[]) {
-  const ratios = subjectAbove.map((us, round) => {
-    const floor = floorAbove[round]!;
-    if (floor > 0) return us / floor;
-    return us > 0 ? Infinity : 0;
-  });
-  return { ratios, median: median(ratios) };
+export function costRatio(subjectAbove: number[], floorAbove: number[], target: number, resamples = 2000) {
+  const estimate = (subject: number[], floor: number[]) => {
+    const f = trimmedMean(floor);
+    return f > 0 ? trimmedMean(subject) / f : Infinity;
+  };
+  const random = seeded(0x5eed);
+  const n = subjectAbove.length;
+  const ratios: number[] = [];
+  const floors: number[] = [];
+  for (let b = 0; b < resamples; b++) {
+    const picks = Array.from({ length: n }, () => Math.floor(random() * n));
+    const floor = picks.map((i) => floorAbove[i]!);
+    ratios.push(estimate(picks.map((i) => subjectAbove[i]!), floor));
+    floors.push(trimmedMean(floor));
+  }
+  const floorUs = trimmedMean(floorAbove);
+  const resolved = percentile(floors, 5) > 0;
+  const ratio = resolved ? estimate(subjectAbove, floorAbove) : Infinity;
+  const interval: [number, number] = [percentile(ratios, 5), percentile(ratios, 95)];
+  const verdict: Verdict = !resolved ? 'unresolved' : ratio > target ? 'missed' : interval[1] <= target ? 'met' : 'within noise';
+  return { ratio, interval, floorUs, floorInterval: [percentile(floors, 5), percentile(floors, 95)] as [number, number], resolved, verdict };
 }
 
 /**

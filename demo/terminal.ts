@@ -8,7 +8,7 @@ import { asyncScheduler, catchError, filter, map, of, take, type Subscription } 
 import { createBearerAuth, createHttpTransport, type BearerAuth, type TokenSource } from '../src/index.js';
 import { clientCredentials } from '../src/oauth2/index.js';
 import { sourceTransport } from '../src/transport.js';
-import { networkCause } from '../src/cli/network-cause.js';
+import { withNetworkCause } from '../src/cli/network-cause.js';
 import { createApiVideoTestServer, type ApiVideoTestServer } from '../src/testing/index.js';
 import { observeTransport } from './observe-transport.js';
 import { SECRET, startOidcServer, type OidcServer } from './oidc-server.js';
@@ -111,6 +111,5 @@ story = demoStory({ auth, authCalls$: calls$, request, scheduler: asyncScheduler
 });
 // The story cannot go on without a token: a login or refresh that failed for good (no network, a rejected key) ends it.
 auth.state$.pipe(filter((state) => state.status === 'error'), take(1)).subscribe(({ error }) => {
-  const cause = networkCause(error);
-  void finish(1, `stopped: ${error?.message ?? 'authentication failed'}${cause ? ` (${cause})` : ''}`);
+  void finish(1, `stopped: ${withNetworkCause(error?.message ?? 'authentication failed', error)}`);
 });

@@ -55,6 +55,18 @@ describe('retries and backoff (virtual time)', () => {
     });
   }
 
+  it("retries a 503 that carries api.video's X-RateLimit-Retry-After (the window's reset, sent on every answer) after the plain backoff, not after it", () => {
+    scheduler.run(({ cold, expectSubscriptions }) => {
+      const transport = createMarbleTransport({ cold }, { strict: true });
+      transport.answerLogin('-#', undefined, http(503, { 'x-ratelimit-limit': '60', 'x-ratelimit-remaining': '58', 'x-ratelimit-retry-after': '59' }));
+      const second = transport.answerLogin('-(t|)', t(1));
+      const auth = make(transport);
+      auth.token$.subscribe();
+      expectSubscriptions(second.subscriptions).toBe('251ms ^!'); // failed at 1, +250 (0.5 x 500): not held 59 s
+      scheduler.schedule(() => auth.dispose(), 1000);
+    });
+  });
+
   it('gives up at once when Retry-After exceeds maxDelay', () => {
     scheduler.run(({ cold, expectObservable }) => {
       const transport = createMarbleTransport({ cold }, { strict: true });

@@ -18,12 +18,18 @@ export function isTransient(error: unknown): boolean {
 /** The longest Retry-After honoured (ms). */
 export const MAX_RETRY_AFTER = 3_600_000;
 
-/** The server's requested wait in ms: Retry-After (seconds or HTTP date) or api.video's X-RateLimit-Retry-After. */
+/**
+ * The server's requested wait in ms: Retry-After (seconds or HTTP date), or
+ * on a 429 only, api.video's X-RateLimit-Retry-After. api.video sends that one
+ * on every answer: it counts the seconds until the rate-limit window resets,
+ * which is a reason to wait only when the limit was what refused the call
+ * (a 503 carrying it is retried as any 503 is).
+ */
 export function retryAfterMs(error: unknown, now: number): number | undefined {
   const headers = (error as { headers?: unknown } | null)?.headers;
   if (headers === null || typeof headers !== 'object') return undefined;
   const record = headers as Record<string, unknown>;
-  const value = record['retry-after'] ?? record['x-ratelimit-retry-after'];
+  const value = record['retry-after'] ?? (statusOf(error) === 429 ? record['x-ratelimit-retry-after'] : undefined);
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   // RFC 9110: whole seconds (1*DIGIT) or an HTTP date; anything else ('0x10', '1e12', '-5') is ignored.
   const wait = /^\d+$/.test(value.trim()) ? Number(value) * 1000 : Date.parse(value) - now;
@@ -38,8 +44,9 @@ export function backoffDelay(retryCount: number, { initialDelay, maxDelay, rando
 
 /** Thrown out of the retry loop when the server asks to wait longer than maxDelay. */
 export class RetryAfterTooLong extends Error {
+  // No message: it never leaves the auth cycle, which turns it into an AuthError 'rate-limited'.
   constructor(readonly error: unknown) {
-    super('Retry-After exceeds retry.maxDelay');
+    super();
   }
 }
 

@@ -31,6 +31,12 @@ export interface CredentialScope {
   /** The app's own token endpoint (the `tokenUrl` option), absolute; null without one. An auth route: it never gets the bearer. */
   readonly tokenUrl: string | null;
   /**
+   * Whether the page's cookies go with the calls to tokenUrl: 'same-origin'
+   * (only to a tokenUrl on the page's own origin), or 'include' (to a tokenUrl
+   * on another origin too) when the `tokenUrlCredentials` option asks for it.
+   */
+  readonly tokenUrlCredentials: 'same-origin' | 'include';
+  /**
    * Resolves a URL as fetch would, once: relative URLs against `base`
    * (baseUrl when undefined; Angular passes the document's base URI; null:
    * absolute URLs only). Null when it does not parse. A URL with a user name
@@ -45,12 +51,17 @@ export interface CredentialScope {
   keepsCredentials(from: Target, to: Target): boolean;
 }
 
+/** The `credentials` mode of the calls to tokenUrl. */
+type TokenUrlCredentials = CredentialScope['tokenUrlCredentials'];
+
 export interface ScopeOptions {
   baseUrl: string;
   allowedOrigins?: readonly string[] | undefined;
   allowInsecureHttp?: boolean | undefined;
   /** The app's token endpoint; a relative one is resolved against the page (document.baseURI). */
   tokenUrl?: string | undefined;
+  /** Send the page's cookies to a tokenUrl on another origin ('include'); 'same-origin' by default, and required to be said for such a tokenUrl. */
+  tokenUrlCredentials?: TokenUrlCredentials | undefined;
 }
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -122,8 +133,37 @@ const pageBase = (): string | undefined => {
   return typeof base === 'string' ? base : undefined;
 };
 
+/**
+ * Where the page's cookies go: to tokenUrl on the page's origin always
+ * ('same-origin', as fetch does by default), to another origin only when the
+ * option says 'include'. A tokenUrl on another origin must say which: with
+ * 'same-origin' no cookie reaches it, so its session check fails (a 401 that
+ * would read as a refusal), and sending the cookies there is a choice to make,
+ * not a default (its server must also answer CORS for this page's origin).
+ * The page's origin is the location's, which fetch's 'same-origin' compares
+ * with, not the base URI's (a `<base href>` elsewhere moves a relative
+ * tokenUrl, not where the cookies may go).
+ */
+function tokenCredentials(token: URL | null, option: TokenUrlCredentials | undefined): TokenUrlCredentials {
+  // Outside a page there is no location: nothing to compare, the default stands. A guard against a mistake, not a
+  // security check (without the option no cookie leaves the page's origin): development build only, as the type
+  // checks below, which keeps the production core within its byte budget (this check costs it 33 B min+gzip).
+  if (DEV && option === undefined && token && token.origin !== ((globalThis as { location?: { origin?: string } }).location?.origin ?? token.origin)) {
+    invalidOption(
+      'tokenUrlCredentials',
+      "given for a tokenUrl on another origin than the page's: 'include' sends the page's cookies there (its server must list this page's origin in corsOrigins), 'same-origin' sends none",
+    );
+  }
+  // Type checks that TypeScript makes at compile time, development build only: any other value sends no cookie anyway.
+  if (DEV && option !== undefined) {
+    if (token === null) invalidOption('tokenUrlCredentials', 'given with "tokenUrl" only');
+    if (option !== 'same-origin' && option !== 'include') invalidOption('tokenUrlCredentials', "'same-origin' or 'include'");
+  }
+  return option ?? 'same-origin';
+}
+
 /** Validates the options that say where credentials go, once, and answers every later question about them. */
-export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl }: ScopeOptions): CredentialScope {
+export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHttp = false, tokenUrl, tokenUrlCredentials }: ScopeOptions): CredentialScope {
   const base = parseOption('baseUrl', baseUrl, allowInsecureHttp);
   if (base.search !== '' || base.hash !== '') invalidOption('baseUrl', DEV && 'a URL without a query or fragment');
   if (!Array.isArray(allowedOrigins)) invalidOption('allowedOrigins', DEV && 'an array of origins');
@@ -145,6 +185,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
   })();
   const token = tokenUrl === undefined ? null : parseOption('tokenUrl', tokenUrl, allowInsecureHttp || samePage, page);
   if (token && (token.search !== '' || token.hash !== '')) invalidOption('tokenUrl', DEV && 'a URL without a query or fragment');
+  const cookies = tokenCredentials(token, tokenUrlCredentials);
   const root = base.href.replace(/\/+$/, '');
   const resolveAgainst = `${root}/`;
   const origins: ReadonlySet<string> = new Set([base.origin, ...allowed]);
@@ -201,6 +242,7 @@ export function credentialScope({ baseUrl, allowedOrigins = [], allowInsecureHtt
     },
     authUrl: (route) => root + AUTH_PATHS[route],
     tokenUrl: token?.href ?? null,
+    tokenUrlCredentials: cookies,
     resolve,
     allowsToken(url, against) {
       const target = toTarget(url, against);

@@ -15,8 +15,9 @@ import { AuthError, type RxBearerErrorCode } from './errors.js';
  * createBearerAuth({ apiKey, fetch: myFetch }); // e.g. whatwg-fetch's, undici's or cross-fetch's
  */
 export class FetchUnavailableError extends AuthError {
+  static override readonly code = 'ERR_FETCH_UNAVAILABLE';
   override name = 'FetchUnavailableError';
-  override readonly code: RxBearerErrorCode = 'ERR_FETCH_UNAVAILABLE';
+  override readonly code: RxBearerErrorCode = FetchUnavailableError.code;
   constructor(options: { cause?: unknown } = {}) {
     super('unavailable', DEV ? 'No fetch available: pass options.fetch to createBearerAuth()' : 'No fetch: pass options.fetch', options);
   }

@@ -66,7 +66,8 @@ export type AuthFailureReason =
  * `cause` holds the last underlying error.
  */
 export class AuthError extends RxBearerError {
-  static readonly code = 'ERR_AUTH';
+  // Its subclass FetchUnavailableError has a code of its own.
+  static readonly code: 'ERR_AUTH' | 'ERR_FETCH_UNAVAILABLE' = 'ERR_AUTH';
   override name = 'AuthError';
   readonly reason: AuthFailureReason;
   /** HTTP status of the last auth call, when there was an answer. */
@@ -197,6 +198,21 @@ export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error
 export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): boolean {
   const isOurs = error instanceof RxBearerError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[brand] === true);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
+}
+
+/**
+ * The first system error code (ENOTFOUND, ECONNREFUSED, a TLS code...) down
+ * an error's cause chain, where fetch and undici put it, so that a message can
+ * name it; rx-bearer's own codes are passed over. An AggregateError (a refused
+ * connection on IPv4 and IPv6) is followed through its first error.
+ */
+export function systemCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && !(ERROR_CODES as readonly string[]).includes(code)) return code;
+    current = cause ?? (Array.isArray(errors) ? errors[0] : undefined);
+  }
+  return undefined;
 }
 
 /** The HTTP status an error carries, whoever made it (HttpError, Angular's HttpErrorResponse, AjaxError...). */

@@ -1,6 +1,7 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { RequestPipeline, RequestPlan } from './authorized-request.js';
 import { bearerCache, routeOf } from './bearer.js';
+import { DEV } from './dev.js';
 import { ResponseParseError } from './errors.js';
 import type { Target } from './credential-scope.js';
 import { readBody, startExchange, toHttpError } from './fetch-observable.js';
@@ -9,9 +10,18 @@ import { discardBody, redirectingFetch } from './redirecting-fetch.js';
 import { requestPreparer, type BearerRequestInit, type PreparedRequest } from './request-input.js';
 import { TokenRefused, type SendPhase, type UnauthorizedPolicy } from './unauthorized.js';
 
-/** The body as JSON; a non-2xx answer is an HttpError, with `token` redacted if the server echoes it. */
-async function readJson<T>(response: Response, url: string, token: string | undefined): Promise<T> {
-  if (!response.ok) throw toHttpError(response, url, await readBody(response, token), token);
+/**
+ * The body as JSON; a non-2xx answer is an HttpError, with `token` redacted if
+ * the server echoes it. `foreign`: the request went to an origin outside the
+ * credential scope, so it carried no token, and a 401 says so (the user sees a
+ * 401 from an API and would blame the token).
+ */
+async function readJson<T>(response: Response, url: string, token: string | undefined, foreign: boolean): Promise<T> {
+  if (!response.ok) {
+    const error = toHttpError(response, url, await readBody(response, token), token);
+    if (foreign && response.status === 401) error.message += DEV ? ' (rx-bearer sent no token: this origin is outside the credential scope; add it to allowedOrigins to send one)' : ' (no token sent: see allowedOrigins)';
+    throw error;
+  }
   const text = await response.text();
   if (text === '') return undefined as T;
   try {
@@ -31,7 +41,7 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> 
   });
 }
 
-type Read<T> = (response: Response, url: string, token: string | undefined) => T | Promise<T>;
+type Read<T> = (response: Response, url: string, token: string | undefined, foreign: boolean) => T | Promise<T>;
 
 const isTokenRefused = (error: unknown): boolean => error instanceof TokenRefused;
 
@@ -79,7 +89,9 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
           throw new TokenRefused();
         } else policy.refusedWithoutResend(this, token!, phase);
       }
-      return this.read(response, url, token ?? undefined);
+      // No token because of the origin (not an auth route, not a URL with a password): allowedOrigins is the answer.
+      const foreign = token === null && response.status === 401 && this.target.origin !== 'null' && !scope.origins.has(this.target.origin);
+      return this.read(response, url, token ?? undefined, foreign);
     }
 
     isRefusal(error: unknown): boolean {
@@ -104,6 +116,6 @@ export function createFetchHelpers(pipeline: RequestPipeline, policy: Unauthoriz
   return {
     fetch: (input: string | URL | Request, init: BearerRequestInit = {}): Observable<Response> => requestOf(input, init, (response) => response),
     json: <T = unknown>(input: string | URL | Request, init: BearerRequestInit = {}): Observable<T> =>
-      requestOf(input, init, (response, url, token) => readJson<T>(response, url, token), 'application/json'),
+      requestOf(input, init, readJson<T>, 'application/json'),
   };
 }

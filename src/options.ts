@@ -39,6 +39,19 @@ export interface BearerAuthOptions {
    */
   tokenUrl?: string;
   /**
+   * Whether the calls to `tokenUrl` carry the page's cookies when tokenUrl is
+   * on another origin than the page (`https://auth.example.com/token` from
+   * `https://app.example.com`): `'include'` sends them (the endpoint must
+   * answer CORS with credentials for this page's origin: createTokenHandler's
+   * `corsOrigins`), `'same-origin'` never does. Say it for a tokenUrl on
+   * another origin: sending the cookies there is a choice, and without them
+   * its session check fails (the development build throws a TypeError naming
+   * this option; the production browser build keeps the default, and the
+   * endpoint answers 401). On the page's own origin they always go. Only with `tokenUrl`.
+   * @default 'same-origin'
+   */
+  tokenUrlCredentials?: 'same-origin' | 'include';
+  /**
    * Where tokens come from, for any token API: e.g. `clientCredentials({...})`
    * or `refreshTokenGrant({...})` from rx-bearer/oauth2, or a {@link TokenSource}
    * of your own. Exclusive with `apiKey`, `tokenUrl` and `transport`.
@@ -135,7 +148,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   const { apiKey, baseUrl = DEFAULTS.baseUrl, refreshLeadTime = DEFAULTS.refreshLeadTime } = options;
   const { requestTimeout = DEFAULTS.requestTimeout, refreshOn = DEFAULTS.refreshOn, allowedOrigins = [] } = options;
   const { fetch = defaultFetch, scheduler = asyncScheduler, transport, allowInsecureHttp = false, store } = options;
-  const { tokenUrl, dangerouslyAllowBrowser = false, source } = options;
+  const { tokenUrl, tokenUrlCredentials, dangerouslyAllowBrowser = false, source } = options;
   const { maxAttempts = DEFAULTS.retry.maxAttempts, initialDelay = DEFAULTS.retry.initialDelay } = retryOptions;
   const { maxDelay = DEFAULTS.retry.maxDelay, random = DEFAULTS.retry.random } = retryOptions;
 
@@ -153,7 +166,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     // A custom transport decides where the key goes (a test's marble transport sends it nowhere).
     if (transport === undefined && inBrowser() && dangerouslyAllowBrowser !== true) throw new TypeError(browserKeyMessage);
   }
-  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp, tokenUrl });
+  const scope = credentialScope({ baseUrl, allowedOrigins, allowInsecureHttp, tokenUrl, tokenUrlCredentials });
   checkNumber('refreshLeadTime', refreshLeadTime, 0);
   // Single waits (a timeout, a backoff delay) go to setTimeout, which fires at once beyond MAX_TIMER.
   checkNumber('requestTimeout', requestTimeout, 1, { max: MAX_TIMER });
@@ -161,10 +174,11 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
   checkNumber('retry.maxAttempts', maxAttempts, 1, { integer: true, max: 10 });
   checkNumber('retry.initialDelay', initialDelay, 0, { max: MAX_TIMER });
   checkNumber('retry.maxDelay', maxDelay, initialDelay, { max: MAX_TIMER });
+  // Not a type check only: an unknown value would silently mean 'both', so every build refuses it.
+  if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', DEV && "'timer', 'unauthorized' or 'both'");
   // Type checks that TypeScript makes at compile time: the browser production build leaves them out (DEV).
   if (DEV) {
     if (typeof random !== 'function') fail('retry.random', 'a function');
-    if (!['timer', 'unauthorized', 'both'].includes(refreshOn)) fail('refreshOn', "'timer', 'unauthorized' or 'both'");
     if (typeof fetch !== 'function') fail('fetch', 'a function');
     if (typeof scheduler?.now !== 'function' || typeof scheduler.schedule !== 'function') fail('scheduler', 'an RxJS scheduler');
     if (transport !== undefined && (typeof transport?.login !== 'function' || typeof transport.refresh !== 'function')) {
@@ -184,7 +198,7 @@ export function normalizeOptions(options: BearerAuthOptions, currentToken: () =>
     refreshOn,
     fetch,
     scheduler,
-    transport: source ? sourceTransport(source) : scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken) : (transport ?? httpTransport(scope, fetch)),
+    transport: source ? sourceTransport(source) : scope.tokenUrl !== null ? tokenUrlTransport(scope.tokenUrl, fetch, currentToken, scope.tokenUrlCredentials) : (transport ?? httpTransport(scope, fetch)),
     store,
   };
 }

@@ -1,4 +1,4 @@
-import { networkCause } from '../../src/cli/network-cause.js';
+import { networkCause, withNetworkCause } from '../../src/cli/network-cause.js';
 import { AuthError, ERROR_CODES, FetchUnavailableError, NetworkError } from '../../src/index.js';
 
 /** An error with a `code` and a `cause`, the way fetch, undici and rx-bearer chain them. */
@@ -23,5 +23,13 @@ describe('networkCause (CLI)', () => {
     const tls = coded('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(networkCause(new AuthError('unavailable', 'x', { cause: new NetworkError('https://x.example', { cause: tls }) }))).toBe('ERR_TLS_CERT_ALTNAME_INVALID, TLS certificate not trusted');
     expect(networkCause(coded('ERR_AUTH_SOMETHING_ELSE'))).toBe('ERR_AUTH_SOMETHING_ELSE');
+  });
+
+  it("withNetworkCause gives the core's \"(ECONNREFUSED)\" its meaning instead of naming the code twice", () => {
+    const error = new AuthError('unavailable', 'Authentication failed: Network error calling http://x (ECONNREFUSED)', { cause: new NetworkError('http://x', { cause: refused() }) });
+    expect(withNetworkCause(error.message, error)).toBe('Authentication failed: Network error calling http://x (ECONNREFUSED, connection refused)');
+    // A message that does not name it yet gets it appended; one without a cause stays as it is.
+    expect(withNetworkCause('stopped', error)).toBe('stopped (ECONNREFUSED, connection refused)');
+    expect(withNetworkCause('The API key was rejected (HTTP 401)', new AuthError('rejected', 'x'))).toBe('The API key was rejected (HTTP 401)');
   });
 });

@@ -111,7 +111,7 @@ describe('auth server faults (over HTTP)', () => {
   it('does not retry a rejected API key; a request within a second is told at once, and the next one after it tries again', async () => {
     server.rejectApiKey();
     make();
-    await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rejected', status: 401 }));
+    await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rejected', status: 400 }));
     expect(server.counts['POST /auth/api-key']).toBe(1);
     server.rejectApiKey(false);
     await expectAsync(list()).toBeRejectedWith(jasmine.objectContaining({ reason: 'rejected' }));

@@ -117,6 +117,25 @@ describe('refreshTokenGrant against oidc-provider (rotating refresh tokens) over
     expect(rotated.length).toBe(2);
   });
 
+  it('an answer that arrives between two attempts (none waiting) is handed to the next attempt, not thrown away for a new exchange', async () => {
+    const first = await server.refreshTokenFor();
+    server.api.fail('POST /oidc/token', { delay: 100 });
+    const rotated: string[] = [];
+    const source = refreshTokenGrant({ issuer: server.issuer, clientId: 'svc', clientSecret: SECRET, refreshToken: first, onRotate: (next) => void rotated.push(next) });
+    // An attempt that stops waiting (the engine's requestTimeout) before the answer comes.
+    source.token().subscribe().unsubscribe();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(rotated.length).withContext('the exchange went on').toBe(1);
+    const response = await firstValueFrom(source.token());
+    expect(response.access_token).toMatch(/\S/);
+    expect(response.expires_in!).toBeLessThanOrEqual(60);
+    expect(server.api.counts['POST /oidc/token']).toBe(1);
+    // Handed out once: the attempt after it sends the rotated token.
+    await firstValueFrom(source.token());
+    expect(server.api.counts['POST /oidc/token']).toBe(2);
+    expect(rotated.length).toBe(2);
+  });
+
   it('a Redis store with a refresh-token source is refused with a TypeError that says why', () => {
     const source = refreshTokenGrant({ issuer: server.issuer, clientId: 'svc', clientSecret: SECRET, refreshToken: 'rt' });
     const store = redisTokenStore({ client: { sendCommand: () => Promise.resolve(null) } as never });

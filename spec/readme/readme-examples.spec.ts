@@ -42,6 +42,7 @@ const fragments: Record<string, string> = {
   "import createClient from 'openapi-fetch';": 'the openapi-fetch setup: spec/adapters/openapi-fetch.spec.ts, and compat/adapters',
   "import { credentials } from '@grpc/grpc-js';": 'the gRPC channel: spec/adapters/grpc.spec.ts, and compat/adapters over TLS on 127.0.0.1',
   'let tokenHandler;': 'the Workers handler: compat/workers runs the same code under wrangler dev',
+  '// The page, on https://app.example.com': 'both halves of a token endpoint on another origin, run in Chromium with a real session cookie: spec/integration/browser/cross-origin-token-url.spec.ts',
 };
 
 interface Block {

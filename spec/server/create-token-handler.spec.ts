@@ -23,6 +23,7 @@ describe('rx-bearer/server createTokenHandler (over HTTP, mounted with @whatwg-n
     expect(answer.json['expires_in']).toBeGreaterThan(3500);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers.get('vary')).withContext('no origin listed: the answer does not depend on Origin').toBeNull();
     const videos = await fetch(`${env.api.url}/videos`, { headers: { authorization: `Bearer ${answer.json['access_token'] as string}` } });
     expect(videos.status).toBe(200);
     expectNoSecret();
@@ -162,7 +163,7 @@ describe('rx-bearer/server createTokenHandler (over HTTP, mounted with @whatwg-n
 });
 
 describe('rx-bearer/server createTokenHandler with corsOrigins', () => {
-  const { env } = useTokenEndpoint({ corsOrigins: ['https://app.example'] });
+  const { env, ask } = useTokenEndpoint({ corsOrigins: ['https://app.example'] });
 
   it('answers the preflight of a listed origin only, with credentials, and sends no CORS header to others', async () => {
     const preflight = (origin: string) =>
@@ -176,8 +177,56 @@ describe('rx-bearer/server createTokenHandler with corsOrigins', () => {
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
+  /** A browser's credentialed POST from `origin`, as Chromium labels it (Sec-Fetch-Site). */
+  const from = (origin: string, site: 'cross-site' | 'same-site' | 'same-origin', init: RequestInit = {}) =>
+    ask({}, { ...init, headers: { 'content-type': 'application/json', origin, 'sec-fetch-site': site, ...(init.headers as Record<string, string>) } });
+
+  it('hands a listed origin its token with that exact origin echoed and Allow-Credentials, never *', async () => {
+    const answer = await from('https://app.example', 'cross-site');
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(answer.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(answer.headers.get('vary')).toBe('Origin');
+    expect(env.authorized).toBe(1);
+  });
+
+  it('refuses another origin of another site or of the same site (a sibling subdomain, another port) with 403 before authorize(), with no CORS grant', async () => {
+    for (const [origin, site] of [
+      ['https://evil.example', 'cross-site'],
+      ['https://blog.app.example', 'same-site'],
+      ['https://app.example:8443', 'same-site'],
+      ['null', 'cross-site'], // a sandboxed iframe or a file: page
+      ['https://APP.example', 'cross-site'], // origins are compared exactly, as the browser serializes them
+    ] as const) {
+      const answer = await from(origin, site);
+      expect(answer.status).withContext(origin).toBe(403);
+      expect(answer.json['title']).toBe('Cross-origin requests are refused unless their origin is in corsOrigins');
+      expect(answer.headers.get('access-control-allow-origin')).withContext(origin).toBeNull();
+      expect(answer.headers.get('access-control-allow-credentials')).withContext(origin).toBeNull();
+    }
+    expect(env.authorized).toBe(0);
+    expect(env.api.counts['POST /auth/api-key']).toBeUndefined();
+  });
+
+  it('sends Vary: Origin on every answer once an origin is listed, refusals and preflights included', async () => {
+    const answers = [
+      await from('https://app.example', 'cross-site'),
+      await from('https://evil.example', 'cross-site'),
+      await ask(undefined, { body: 'a=1', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' } }),
+      await ask(undefined, { method: 'GET', body: null }),
+      await ask(),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 403, 415, 405, 200]);
+    expect(answers.map((answer) => answer.headers.get('vary'))).toEqual(new Array(5).fill('Origin'));
+    const preflight = await fetch(env.url, { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    expect(preflight.headers.get('vary')).toBe('Origin');
+  });
+
   it('rejects corsOrigins entries that are not origins', () => {
-    for (const corsOrigins of [['*'], ['https://app.example/path'], 'https://app.example']) {
+    for (const corsOrigins of [['*'], ['null'], ['https://app.example/path'], 'https://app.example']) {
       expect(() => createTokenHandler({ apiKey: 'k', authorize: () => true, corsOrigins: corsOrigins as never })).toThrowError(TypeError, /"corsOrigins"/);
     }
   });

@@ -1,4 +1,4 @@
-import { firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { AuthError, createBearerAuth, type BearerAuth } from '../../src/index.js';
 import { TOKEN_PATH, useTokenEndpoint } from './token-handler.helpers.js';
 
@@ -97,4 +97,98 @@ describe('tokenUrl and apiKey options', () => {
       });
     });
   }
+});
+
+describe('tokenUrlCredentials: whether the page cookies go to a tokenUrl on another origin', () => {
+  /** Runs `run` as in a page at `pageUrl` (document.baseURI, which a <base href> may move, and location, as the scope reads them). */
+  const inPage = (pageUrl: string, run: () => void, baseURI = pageUrl) => {
+    const page = globalThis as Record<string, unknown>;
+    page['document'] = { baseURI };
+    page['location'] = { href: pageUrl, origin: new URL(pageUrl).origin };
+    try {
+      run();
+    } finally {
+      delete page['document'];
+      delete page['location'];
+    }
+  };
+  /** The credentials mode of the first call to tokenUrl, as handed to fetch. */
+  const credentialsSent = async (options: Parameters<typeof createBearerAuth>[0]) => {
+    let seen: RequestCredentials | undefined;
+    const fetch: typeof globalThis.fetch = async (_url, init) => {
+      seen = init?.credentials;
+      return new Response(JSON.stringify({ token_type: 'Bearer', access_token: 'opaque-token', expires_in: 60 }), { headers: { 'content-type': 'application/json' } });
+    };
+    const auth = createBearerAuth({ ...options, fetch, retry: { maxAttempts: 1 } });
+    try {
+      await firstValueFrom(auth.token$.pipe(filter((token) => token !== null)));
+    } finally {
+      auth.dispose();
+    }
+    return seen;
+  };
+
+  it("sends the page's cookies only to its own origin by default ('same-origin'), relative or absolute tokenUrl", async () => {
+    const scopes: Array<string | undefined> = [];
+    inPage('https://app.example.com/videos/', () => {
+      for (const tokenUrl of ['/api/video-token', 'https://app.example.com/api/video-token']) {
+        const auth = createBearerAuth({ tokenUrl });
+        scopes.push(auth.scope.tokenUrlCredentials);
+        auth.dispose();
+      }
+    });
+    expect(scopes).toEqual(['same-origin', 'same-origin']);
+    // Outside a page (Node, a server render) there is no page origin to compare: the default, as before.
+    expect(await credentialsSent({ tokenUrl: 'https://auth.example.com/token' })).toBe('same-origin');
+  });
+
+  it('refuses a tokenUrl on another origin than the page unless tokenUrlCredentials says which, naming the option and corsOrigins', () => {
+    inPage('https://app.example.com/', () => {
+      for (const tokenUrl of ['https://auth.example.com/token', 'https://app.example.com:8443/token', 'http://localhost:3000/token']) {
+        expect(() => createBearerAuth({ tokenUrl })).withContext(tokenUrl).toThrowError(TypeError, /^"tokenUrlCredentials" option must be given for a tokenUrl on another origin .*'include'.*corsOrigins.*'same-origin'/);
+      }
+      const include = createBearerAuth({ tokenUrl: 'https://auth.example.com/token', tokenUrlCredentials: 'include' });
+      const none = createBearerAuth({ tokenUrl: 'https://auth.example.com/token', tokenUrlCredentials: 'same-origin' });
+      expect([include.scope.tokenUrlCredentials, none.scope.tokenUrlCredentials]).toEqual(['include', 'same-origin']);
+      include.dispose();
+      none.dispose();
+    });
+  });
+
+  it('judges "another origin" by the page\'s location, not by a <base href> on another origin that moved a relative tokenUrl there', () => {
+    inPage(
+      'https://app.example.com/videos/',
+      () => {
+        expect(() => createBearerAuth({ tokenUrl: '/api/video-token' })).toThrowError(TypeError, /^"tokenUrlCredentials" option must be given for a tokenUrl on another origin/);
+        const auth = createBearerAuth({ tokenUrl: '/api/video-token', tokenUrlCredentials: 'same-origin' });
+        expect(auth.scope.tokenUrl).toBe('https://cdn.example.net/api/video-token');
+        auth.dispose();
+      },
+      'https://cdn.example.net/',
+    );
+  });
+
+  it('accepts only its two values, and only with tokenUrl', () => {
+    for (const value of ['omit', 'INCLUDE', 'same-site', '', true, null]) {
+      expect(() => createBearerAuth({ tokenUrl: 'https://auth.example.com/token', tokenUrlCredentials: value as never }))
+        .withContext(String(value))
+        .toThrowError(TypeError, /^"tokenUrlCredentials" option must be 'same-origin' or 'include'$/);
+    }
+    expect(() => createBearerAuth({ apiKey: 'k', tokenUrlCredentials: 'include' })).toThrowError(TypeError, /^"tokenUrlCredentials" option must be given with "tokenUrl" only$/);
+  });
+
+  it("hands fetch credentials: 'include' for every call to tokenUrl when asked, and never follows a redirect with them", async () => {
+    expect(await credentialsSent({ tokenUrl: 'https://auth.example.com/token', tokenUrlCredentials: 'include' })).toBe('include');
+    let init: RequestInit | undefined;
+    const auth = createBearerAuth({
+      tokenUrl: 'https://auth.example.com/token',
+      tokenUrlCredentials: 'include',
+      retry: { maxAttempts: 1 },
+      fetch: async (_url, given) => ((init = given), new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/' } })),
+    });
+    const error = await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught);
+    auth.dispose();
+    expect(init?.redirect).toBe('manual');
+    expect(error).toEqual(jasmine.objectContaining({ reason: 'redirected' }));
+  });
 });

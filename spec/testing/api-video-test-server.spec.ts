@@ -29,21 +29,114 @@ describe('createApiVideoTestServer (the server contract)', () => {
     expect(server.issued.has(body.access_token)).toBeTrue();
   });
 
-  it('refuses a wrong API key, or every key after rejectApiKey(), with a 401 problem', async () => {
-    expect((await post('/auth/api-key', { apiKey: 'nope' })).status).toBe(401);
+  /** api.video's OpenAPI description: the one error both auth routes document. */
+  const invalidCredentials = (status: number) => ({
+    type: 'https://docs.api.video/reference/authentication-invalid-user-credentials',
+    title: 'The user credentials were incorrect.',
+    name: '',
+    status,
+  });
+
+  it("refuses a wrong API key, or every key after rejectApiKey(), with api.video's documented 400", async () => {
+    const wrong = await post('/auth/api-key', { apiKey: 'nope' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toEqual(invalidCredentials(400));
     server.rejectApiKey();
     const refused = await post('/auth/api-key', { apiKey: 'test-api-key' });
-    expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual(jasmine.objectContaining({ status: 401, title: jasmine.any(String) }));
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual(invalidCredentials(400));
     server.rejectApiKey(false);
     expect((await post('/auth/api-key', { apiKey: 'test-api-key' })).status).toBe(200);
+  });
+
+  it('refuses with another status when told to (rejectionStatus, as an option or set later), on both auth routes', async () => {
+    const other = await createApiVideoTestServer({ rejectionStatus: 401 });
+    try {
+      const refused = await fetch(`${other.url}/auth/api-key`, { method: 'POST', body: JSON.stringify({ apiKey: 'nope' }) });
+      expect([refused.status, await refused.json()]).toEqual([401, invalidCredentials(401)]);
+      other.rejectionStatus = 403;
+      const spent = await fetch(`${other.url}/auth/refresh`, { method: 'POST', body: JSON.stringify({ refreshToken: 'made-up' }) });
+      expect([spent.status, await spent.json()]).toEqual([403, invalidCredentials(403)]);
+    } finally {
+      await other.close();
+    }
+    for (const status of [0, 99, 600, 400.5, '400', Number.NaN]) {
+      await expectAsync(createApiVideoTestServer({ rejectionStatus: status as number })).withContext(String(status)).toBeRejectedWithError(TypeError, /"rejectionStatus" option/);
+      expect(() => (server.rejectionStatus = status as number)).withContext(String(status)).toThrowError(TypeError, /"rejectionStatus" option/);
+    }
+    expect(server.rejectionStatus).toBe(400);
+  });
+
+  it('answers an auth call without its attribute as a string with 400 "This attribute is required." naming it, in problems[] too', async () => {
+    for (const [path, name, body] of [
+      ['/auth/api-key', 'apiKey', {}],
+      ['/auth/api-key', 'apiKey', { apiKey: 42 }],
+      ['/auth/refresh', 'refreshToken', { refreshToken: null }],
+    ] as const) {
+      const response = await post(path, body);
+      const problem = { type: 'https://docs.api.video/reference/attribute-required', title: 'This attribute is required.', name };
+      expect([response.status, await response.json()]).withContext(`${path} ${JSON.stringify(body)}`).toEqual([400, { ...problem, status: 400, problems: [problem] }]);
+    }
+  });
+
+  it('sends X-RateLimit-Limit, -Remaining and -Retry-After on every answer: 200, 400, 401 and 404 alike', async () => {
+    const { access_token: token } = await login();
+    const answers = [await post('/auth/api-key', { apiKey: 'nope' }), await videos(), await videos(token), await fetch(`${server.url}/nowhere`)];
+    expect(answers.map((answer) => answer.status)).toEqual([400, 401, 200, 404]);
+    const remaining = answers.map((answer) => Number(answer.headers.get('x-ratelimit-remaining')));
+    expect(remaining).toEqual([999_998, 999_997, 999_996, 999_995]); // the login above was the first of the window
+    for (const answer of answers) {
+      expect(answer.headers.get('x-ratelimit-limit')).toBe('1000000');
+      expect(Number(answer.headers.get('x-ratelimit-retry-after'))).toBeGreaterThan(0);
+      expect(Number(answer.headers.get('x-ratelimit-retry-after'))).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('answers a request over the rate limit with 429 "Too many requests." and only the X-RateLimit headers (no Retry-After); reset() opens a new window', async () => {
+    const limited = await createApiVideoTestServer({ rateLimit: { limit: 2, window: 30 } });
+    try {
+      const call = () => fetch(`${limited.url}/auth/api-key`, { method: 'POST', body: JSON.stringify({ apiKey: 'test-api-key' }) });
+      const statuses = [(await call()).status, (await call()).status];
+      const over = await call();
+      expect([...statuses, over.status]).toEqual([200, 200, 429]);
+      expect(await over.json()).toEqual({ type: 'https://docs.api.video/reference/too-many-requests', title: 'Too many requests.', status: 429 });
+      expect(over.headers.get('retry-after')).toBeNull();
+      expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
+      expect(Number(over.headers.get('x-ratelimit-retry-after'))).toBeGreaterThan(0);
+      expect(Number(over.headers.get('x-ratelimit-retry-after'))).toBeLessThanOrEqual(30);
+      limited.reset();
+      expect((await call()).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+    for (const rateLimit of [{ limit: -1 }, { limit: 1.5 }, { window: 0 }, { window: Infinity }]) {
+      await expectAsync(createApiVideoTestServer({ rateLimit })).withContext(JSON.stringify(rateLimit)).toBeRejectedWithError(TypeError, /"rateLimit\.(limit|window)" option/);
+    }
+  });
+
+  it('lets a page on another origin read the rate-limit headers (cors: true exposes them)', async () => {
+    const open = await createApiVideoTestServer({ cors: true });
+    try {
+      const exposed = (await fetch(`${open.url}/videos`)).headers.get('access-control-expose-headers') ?? '';
+      expect(exposed.split(/,\s*/)).toEqual(jasmine.arrayContaining(['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-retry-after', 'retry-after']));
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('sends an injected fault with only the headers it names (a proxy or load balancer answering), outside the rate-limit window', async () => {
+    server.fail('POST /auth/api-key', { status: 503 });
+    const fault = await post('/auth/api-key', { apiKey: 'test-api-key' });
+    expect(fault.status).toBe(503);
+    expect(fault.headers.get('x-ratelimit-retry-after')).toBeNull();
+    expect((await post('/auth/api-key', { apiKey: 'test-api-key' })).headers.get('x-ratelimit-remaining')).toBe('999999');
   });
 
   it('accepts several API keys when given a list', async () => {
     const multi = await createApiVideoTestServer({ apiKey: ['one', 'two'] });
     try {
       const statuses = await Promise.all(['one', 'two', 'three'].map(async (apiKey) => (await fetch(`${multi.url}/auth/api-key`, { method: 'POST', body: JSON.stringify({ apiKey }) })).status));
-      expect(statuses).toEqual([200, 200, 401]);
+      expect(statuses).toEqual([200, 200, 400]);
     } finally {
       await multi.close();
     }
@@ -64,6 +157,18 @@ describe('createApiVideoTestServer (the server contract)', () => {
     expect((await videos('not.a.jwt')).status).toBe(401);
     expect((await videos(token)).status).toBe(200);
     expect((await fetch(`${server.url}/nowhere`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(404);
+    // A route that does not exist is a 404 with no token too (a baseUrl ending in /v1 must not read as a rejected key).
+    const unknown = await post('/v1/auth/api-key', { apiKey: 'test-api-key' });
+    expect([unknown.status, await unknown.json()]).toEqual([
+      404,
+      {
+        type: 'https://docs.api.video/reference/unrecognized-request-url',
+        title: 'Unrecognized request URL.',
+        status: 404,
+        detail: "No such route: POST /v1/auth/api-key; the auth routes are POST /auth/api-key and POST /auth/refresh at the API's root",
+      },
+    ]);
+    expect(await (await fetch(`${server.url}/elsewhere`)).json()).toEqual({ type: 'https://docs.api.video/reference/unrecognized-request-url', title: 'Unrecognized request URL.', status: 404 });
     server.revokeAll();
     expect((await videos(token)).status).toBe(401);
     expect((await post('/auth/refresh', { refreshToken })).status).withContext('refresh tokens survive a plain revokeAll').toBe(200);

@@ -9,6 +9,7 @@ const nowhere: CredentialScope = Object.freeze({
     throw new ServerRenderingError();
   },
   tokenUrl: null,
+  tokenUrlCredentials: 'same-origin',
   resolve: () => null,
   allowsToken: () => false,
   isAuthRoute: () => false,

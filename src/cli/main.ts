@@ -4,7 +4,7 @@ import { createBearerAuth, createHttpTransport, isRxBearerError, type AuthError,
 import { firstValueFrom, tap } from 'rxjs';
 import { isSendableToken } from '../header-token.js';
 import { parseCliArgs, type CliArgs } from './args.js';
-import { networkCause } from './network-cause.js';
+import { withNetworkCause } from './network-cause.js';
 import { printable, printableJson } from './printable.js';
 import { CliError, EXIT, HELP } from './usage.js';
 import { watch } from './watch.js';
@@ -89,8 +89,7 @@ async function request(args: CliArgs, apiKey: string): Promise<void> {
 function describe(error: unknown): [string, number] {
   if (error instanceof CliError) return [error.message, error.exitCode];
   // A network failure names its cause (DNS, refused, TLS...), which fetch keeps down the cause chain.
-  const cause = networkCause(error);
-  const withCause = (message: string) => (cause ? `${message} (${cause})` : message);
+  const withCause = (message: string) => withNetworkCause(message, error);
   if (isRxBearerError(error, 'ERR_AUTH')) {
     const { reason, message } = error as AuthError;
     return [withCause(message), reason === 'rejected' ? EXIT.rejected : EXIT.unavailable];

@@ -37,3 +37,15 @@ export function networkCause(error: unknown): string | undefined {
   const wrapped = seen.size > 3 && innermost instanceof Error ? innermost.message : ''; // AuthError > NetworkError > fetch's TypeError > this
   return wrapped || undefined;
 }
+
+/**
+ * `message` with the network cause of `error` appended: "... (ECONNREFUSED,
+ * connection refused)". The core's auth errors already name a system code at
+ * the end ("... (ECONNREFUSED)"); that is replaced, not repeated.
+ */
+export function withNetworkCause(message: string, error: unknown): string {
+  const cause = networkCause(error);
+  if (!cause) return message;
+  const named = ` (${cause.split(',')[0]})`;
+  return `${message.endsWith(named) ? message.slice(0, -named.length) : message} (${cause})`;
+}

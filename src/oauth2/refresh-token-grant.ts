@@ -88,16 +88,49 @@ export function refreshTokenGrant(options: RefreshTokenGrantOptions): TokenSourc
     return toSourceResponse({ ...answer, refresh_token: undefined } as unknown as oauth.TokenEndpointResponse);
   }
 
+  /**
+   * An exchange that answered after its attempt stopped waiting, and before the next one started (a gap of
+   * one backoff delay): its token is handed to the next attempt, its lifetime counted from its arrival.
+   * Dropped, a new exchange would be sent for nothing and the rotated token's first access token lost.
+   */
+  let unclaimed: { value: SourceTokenResponse; at: number } | undefined;
+  let waiting = 0;
+  const claim = (): SourceTokenResponse | undefined => {
+    const kept = unclaimed;
+    unclaimed = undefined;
+    if (!kept) return undefined;
+    if (kept.value.expires_in === undefined) return kept.value; // the JWT's exp: an absolute time
+    const left = kept.value.expires_in - (Date.now() - kept.at) / 1000;
+    return left >= 1 ? { ...kept.value, expires_in: left } : undefined;
+  };
+  const start = () =>
+    exchange().then(
+      (value) => {
+        if (waiting === 0) unclaimed = { value, at: Date.now() };
+        return value;
+      },
+      (error: unknown) => Promise.reject(error),
+    ).finally(() => (inflight = undefined));
   const token = () =>
     new Observable<SourceTokenResponse>((subscriber) => {
+      const kept = inflight ? undefined : claim();
+      if (kept) {
+        subscriber.next(kept);
+        subscriber.complete();
+        return;
+      }
       // Never run twice at once, and never aborted: an attempt that stops waiting leaves the exchange to the next one.
-      const running = (inflight ??= exchange().finally(() => (inflight = undefined)));
+      const running = (inflight ??= start());
       let active = true;
+      waiting++;
       running.then(
         (value) => active && (subscriber.next(value), subscriber.complete()),
         (error: unknown) => active && subscriber.error(error),
       );
-      return () => void (active = false);
+      return () => {
+        if (active) waiting--;
+        active = false;
+      };
     });
   // No shareAs: a store refuses this source (its rotating refresh token lives in this process).
   return printable({ token, confidential: resolved.confidential }, resolved.description);

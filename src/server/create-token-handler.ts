@@ -70,11 +70,18 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   /** The refresh a report started, and the token it replaces: every report of that token joins it. */
   let pending: { refused: string; done: Promise<unknown> } | null = null;
 
+  /**
+   * CORS with credentials for a listed origin only: that exact origin echoed
+   * (never `*`, never `null`, never a pattern), with Allow-Credentials. With
+   * any origin listed, every answer varies by Origin, the refusals too, so that
+   * no cache hands one origin's answer to another.
+   */
+  const vary: Record<string, string> = corsOrigins.length > 0 ? { vary: 'Origin' } : {};
   const cors = (request: Request): Record<string, string> => {
     const origin = request.headers.get('origin');
     return origin !== null && corsOrigins.includes(origin)
-      ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
-      : {};
+      ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', ...vary }
+      : vary;
   };
 
   /** The current token and its remaining lifetime; a refreshed one first when `refused` is still current. */
@@ -113,10 +120,12 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       });
     }
     if (request.method !== 'POST') return problem(405, 'Method not allowed: POST a JSON body', { allow: 'POST', ...headers });
-    // A cross-site form can POST with cookies, but not as JSON (that needs a CORS preflight this handler refuses).
+    // A cross-site form can POST with cookies, but not as JSON (that needs a CORS preflight, answered for corsOrigins only).
     if (!isJson(request)) return problem(415, 'The body must be JSON (content-type: application/json)', headers);
-    if (request.headers.get('sec-fetch-site') === 'cross-site' && !headers['access-control-allow-origin']) {
-      return problem(403, 'Cross-site requests are refused');
+    // What the browser says of the caller: another origin (another site, or a sibling on this site) passes only when listed.
+    const fetchSite = request.headers.get('sec-fetch-site');
+    if ((fetchSite === 'cross-site' || fetchSite === 'same-site') && !headers['access-control-allow-origin']) {
+      return problem(403, 'Cross-origin requests are refused unless their origin is in corsOrigins', headers);
     }
 
     let verdict: AuthorizeVerdict;

@@ -1,7 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { problemJson, problems } from './problems.js';
+import { createVideoRoutes, type Answer, type ApiRoute } from './video-routes.js';
+import { createRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { createFaultQueue, faultHeaders, resetMidBody, streamBody, type Fault } from './server-faults.js';
 import { createTokenIssuer } from './token-issuer.js';
 
@@ -17,6 +19,22 @@ export interface ApiVideoTestServerOptions {
   /** Serve https with this key and certificate (PEM), e.g. to test an https -> http redirect. @default plain http */
   tls?: { key: string | Buffer; cert: string | Buffer };
   /**
+   * The status both auth routes refuse a wrong API key or a spent refresh
+   * token with. api.video's OpenAPI description documents only 400 for them
+   * (`The user credentials were incorrect.`); set 401 or 403 (or anything) to
+   * check a client against a server that answers otherwise. Can be changed
+   * later through `server.rejectionStatus`. @default 400
+   */
+  rejectionStatus?: number;
+  /**
+   * api.video's rate-limit window: every answer of the API (auth routes
+   * included, injected faults excepted) carries `X-RateLimit-Limit`,
+   * `X-RateLimit-Remaining` and `X-RateLimit-Retry-After` (seconds until the
+   * window resets), and a request over the limit gets a 429 with only those.
+   * @default { limit: 1_000_000, window: 60 }
+   */
+  rateLimit?: RateLimitOptions;
+  /**
    * Also accept, on the API routes, the tokens this function accepts: e.g. an
    * OAuth server's (oidc-provider's `AccessToken.find`), so that the same
    * API serves tokens from any source. A refused one is answered 401 with
@@ -25,11 +43,15 @@ export interface ApiVideoTestServerOptions {
   acceptToken?: (token: string) => boolean | Promise<boolean>;
 }
 
+/** The headers a page on another origin may read (cors: true). */
+const exposedHeaders = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-retry-after, retry-after';
+
 const corsHeaders = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PATCH, PUT, DELETE',
   'access-control-allow-headers': 'authorization, content-type, accept',
   'access-control-max-age': '600',
+  'access-control-expose-headers': exposedHeaders,
 };
 
 export interface LoggedRequest {
@@ -70,26 +92,26 @@ export interface ApiVideoTestServer {
   readonly issuedRefreshTokens: ReadonlySet<string>;
   /** Lifetime in seconds of the tokens issued from now on. */
   ttl: number;
+  /** The status the auth routes refuse credentials with from now on (400, as api.video documents, unless set). */
+  rejectionStatus: number;
   /** Queues a fault for the next `count` requests on `route`. */
   fail(route: Route, fault: Fault): void;
   /** Invalidates every access token issued so far; refresh tokens too when asked. */
   revokeAll(options?: { refreshTokens?: boolean }): void;
-  /** Makes POST /auth/api-key refuse every key (401) from now on, or accept them again with `false`. */
+  /** Makes POST /auth/api-key refuse every key (with `rejectionStatus`, 400) from now on, or accept them again with `false`. */
   rejectApiKey(reject?: boolean): void;
-  /** Forgets counts, log and queued faults (tokens stay valid). */
+  /** Forgets counts, log, queued faults and the rate-limit window (tokens stay valid). */
   reset(): void;
   /**
    * Serves `path` (and everything under it when it ends with '/') with your
    * own Node listener, before any api.video route, on this server's origin:
    * e.g. a token endpoint through `createServerAdapter(createTokenHandler(...))`
-   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged.
+   * from @whatwg-node/server, or the page that uses it. Counted in `counts`, not logged, not rate-limited.
    */
   mount(path: string, listener: (req: IncomingMessage, res: ServerResponse) => unknown): void;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
-
-const problem = (status: number, title: string) => JSON.stringify({ type: 'https://docs.api.video/reference', title, status });
 
 /** JSON or form-urlencoded fields; anything else (multipart included) counts as no fields. */
 function parseBody(text: string, contentType = ''): Record<string, unknown> {
@@ -102,6 +124,11 @@ function parseBody(text: string, contentType = ''): Record<string, unknown> {
   }
 }
 
+function checkStatus(status: unknown): number {
+  if (!Number.isInteger(status) || (status as number) < 100 || (status as number) > 599) throw new TypeError('"rejectionStatus" option must be an HTTP status (an integer from 100 to 599)');
+  return status as number;
+}
+
 const redact = (body: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(body).map(([name, value]) => [name, /^(apiKey|refreshToken)$/.test(name) ? '[redacted]' : value]));
 
@@ -111,10 +138,12 @@ const redact = (body: Record<string, unknown>) =>
  * GET and POST /videos behind the bearer token (POST keeps the video, GET
  * lists them paginated as api.video does: `?currentPage=1&pageSize=25`), and /redirect?to=URL&status=3xx
  * (any method, unprotected; 302 unless status says otherwise; without `to`, a redirect loop) for checking where a client's token goes.
+ * Errors are api.video's problem JSON; any other route is a 404 `Unrecognized request URL.`, token or not.
  */
 export async function createApiVideoTestServer(options: ApiVideoTestServerOptions = {}): Promise<ApiVideoTestServer> {
   const apiKeys = new Set([options.apiKey ?? 'test-api-key'].flat());
-  const settings = { ttl: options.ttl ?? 3600, clockSkew: options.clockSkew ?? 0 };
+  const settings = { ttl: options.ttl ?? 3600, clockSkew: options.clockSkew ?? 0, rejectionStatus: checkStatus(options.rejectionStatus ?? 400) };
+  const rateLimit = createRateLimit(options.rateLimit);
   const tokens = createTokenIssuer(settings);
   const faults = createFaultQueue();
   let counts: Record<string, number> = {};
@@ -127,28 +156,18 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
   let keysRejected = false;
   const mounts: Array<[string, (req: IncomingMessage, res: ServerResponse) => unknown]> = [];
 
-  /** Videos created with POST /videos, oldest first; kept until close(). */
-  const videos: Array<Record<string, unknown>> = [];
-  /** One page of them as api.video answers GET /videos: `currentPage` from 1, `pageSize` 25 by default (at most 100). */
-  const videoPage = (query: URLSearchParams) => {
-    const pageSize = Math.min(100, Math.max(1, Math.trunc(Number(query.get('pageSize') ?? 25)) || 25));
-    const pagesTotal = Math.max(1, Math.ceil(videos.length / pageSize));
-    const currentPage = Math.max(1, Math.trunc(Number(query.get('currentPage') ?? 1)) || 1);
-    const data = videos.slice((currentPage - 1) * pageSize, currentPage * pageSize);
-    const uri = (page: number) => `/videos?currentPage=${page}&pageSize=${pageSize}`;
-    const links = [
-      { rel: 'self', uri: uri(currentPage) },
-      { rel: 'first', uri: uri(1) },
-      ...(currentPage > 1 ? [{ rel: 'previous', uri: uri(Math.min(currentPage - 1, pagesTotal)) }] : []),
-      ...(currentPage < pagesTotal ? [{ rel: 'next', uri: uri(currentPage + 1) }] : []),
-      { rel: 'last', uri: uri(pagesTotal) },
-    ];
-    return { data, pagination: { currentPage, currentPageItems: data.length, pageSize, pagesTotal, itemsTotal: videos.length, links } };
-  };
-
   const bearerOf = (req: IncomingMessage) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
-  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>, accepted = false): [number, string, Record<string, string>?] => {
+  /** The auth routes: the body attribute each reads, and whether it accepts its value. */
+  const authRoutes: Record<string, { attribute: string; accepts: (credential: string) => boolean }> = {
+    'POST /auth/api-key': { attribute: 'apiKey', accepts: (apiKey) => !keysRejected && apiKeys.has(apiKey) },
+    'POST /auth/refresh': { attribute: 'refreshToken', accepts: (refreshToken) => tokens.redeem(refreshToken) },
+  };
+  /** The routes behind the bearer token. */
+  const apiRoutes: Record<string, ApiRoute> = { ...createVideoRoutes() };
+
+  /** `accepted`: the token was accepted by `options.acceptToken` (another token source's). */
+  const answer = (route: string, req: IncomingMessage, body: Record<string, unknown>, accepted = false): Answer => {
     if (route.endsWith(' /redirect')) {
       // An open redirect, for testing where a client's Authorization header goes; without `to`, a loop to itself.
       const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
@@ -156,24 +175,25 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       const status = Number(query.get('status') ?? 302);
       return [[301, 302, 303, 307, 308].includes(status) ? status : 302, '', { location: to }];
     }
-    if (route === 'POST /auth/api-key') {
-      const accepted = !keysRejected && typeof body['apiKey'] === 'string' && apiKeys.has(body['apiKey']);
-      return accepted ? [200, JSON.stringify(tokens.issue())] : [401, problem(401, 'The API key is invalid.')];
+    const auth = authRoutes[route];
+    if (auth) {
+      const credential = body[auth.attribute];
+      if (typeof credential !== 'string') return [400, problemJson(problems.attributeRequired(auth.attribute))];
+      if (!auth.accepts(credential)) return [settings.rejectionStatus, problemJson(problems.invalidCredentials(settings.rejectionStatus))];
+      return [200, JSON.stringify(tokens.issue())];
     }
-    if (route === 'POST /auth/refresh') {
-      return tokens.redeem(body['refreshToken']) ? [200, JSON.stringify(tokens.issue())] : [400, problem(400, 'The refresh token is invalid.')];
+    const api = apiRoutes[route];
+    // A login or refresh on a path that is not one (a baseUrl ending in /v1): the route does not exist, whatever the credentials.
+    if (!api && /\/auth\/(api-key|refresh)$/.test(route)) {
+      const detail = `No such route: ${route}; the auth routes are POST /auth/api-key and POST /auth/refresh at the API's root`;
+      return [404, problemJson({ ...problems.unrecognizedUrl(), detail })];
     }
+    if (!api) return [404, problemJson(problems.unrecognizedUrl())];
     if (!accepted && !tokens.isValid(bearerOf(req))) {
       unauthorized++;
-      return [401, problem(401, 'Unauthorized request.'), options.acceptToken ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}];
+      return [401, problemJson(problems.unauthorized()), options.acceptToken ? { 'www-authenticate': 'Bearer error="invalid_token"' } : {}];
     }
-    if (route === 'GET /videos') return [200, JSON.stringify(videoPage(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams))];
-    if (route === 'POST /videos') {
-      const video = { title: '', ...body, videoId: `vi${randomUUID().replace(/-/g, '').slice(0, 20)}` };
-      videos.push(video);
-      return [201, JSON.stringify(video)];
-    }
-    return [404, problem(404, 'Not found.')];
+    return api(req, body);
   };
 
   /** Resolves after `ms` or when `until` settles, or at close(), whichever is first. */
@@ -197,8 +217,8 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
       if (!fault?.status) return void (await mounted[1](req, res));
       const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
-      if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problem(fault.status, 'Injected fault.'));
-      return void res.writeHead(fault.status, headers).end(fault.body ?? problem(fault.status, 'Injected fault.'));
+      if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problemJson(problems.injected(fault.status)));
+      return void res.writeHead(fault.status, headers).end(fault.body ?? problemJson(problems.injected(fault.status)));
     }
     if (options.cors && req.method === 'OPTIONS') return void res.writeHead(204, corsHeaders).end();
     counts[route] = (counts[route] ?? 0) + 1;
@@ -215,7 +235,13 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     if (res.destroyed) return;
     const bearer = bearerOf(req);
     const accepted = options.acceptToken !== undefined && bearer !== undefined && !route.startsWith('POST /auth/') && (await options.acceptToken(bearer));
-    const [status, text, routeHeaders] = fault?.status ? [fault.status, fault.body ?? problem(fault.status, 'Injected fault.')] : answer(route, req, body, accepted);
+    // An injected fault stands for whatever else may answer (a proxy, a load balancer): it carries only the headers it names.
+    const limited = fault?.status || fault?.stream ? undefined : rateLimit.take();
+    const [status, text, routeHeaders]: Answer = fault?.status
+      ? [fault.status, fault.body ?? problemJson(problems.injected(fault.status))]
+      : limited?.allowed === false
+        ? [429, problemJson(problems.tooManyRequests())]
+        : answer(route, req, body, accepted);
     const token = route.startsWith('POST /auth/') ? undefined : bearerOf(req);
     log.push({
       time: Date.now() - started,
@@ -230,7 +256,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     });
     answering = true;
     if (fault?.statusText !== undefined) res.statusMessage = fault.statusText;
-    const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...routeHeaders, ...faultHeaders(fault) };
+    const headers = { 'content-type': 'application/json', ...(options.cors ? corsHeaders : {}), ...limited?.headers, ...routeHeaders, ...faultHeaders(fault) };
     if (fault?.stream) streamedBytes += await streamBody(res, fault.status ?? 200, headers, fault.stream);
     else if (fault?.reset) resetMidBody(res, status, headers, text);
     else res.writeHead(status, headers).end(text);
@@ -266,6 +292,12 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
     set ttl(seconds: number) {
       settings.ttl = seconds;
     },
+    get rejectionStatus() {
+      return settings.rejectionStatus;
+    },
+    set rejectionStatus(status: number) {
+      settings.rejectionStatus = checkStatus(status);
+    },
     fail: (route, fault) => faults.add(route, fault),
     revokeAll: ({ refreshTokens = false } = {}) => tokens.revokeAll(refreshTokens),
     rejectApiKey: (reject = true) => void (keysRejected = reject),
@@ -277,6 +309,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       aborted = 0;
       streamedBytes = 0;
       faults.clear();
+      rateLimit.reset();
     },
     close() {
       waits.forEach((done) => done());

@@ -9,4 +9,5 @@ export { createMarbleSource, createMarbleTransport, tokenResponse } from './marb
 
 export type { ApiVideoTestServer, ApiVideoTestServerOptions, LoggedRequest, Route } from './api-video-test-server.js';
 export type { Fault } from './server-faults.js';
+export type { RateLimitOptions } from './rate-limit.js';
 export type { MarbleSource, MarbleTransport, MarbleTransportOptions, ScriptedAnswer, TokenResponseInit } from './marbles.js';

@@ -29,7 +29,7 @@ describe("README's quick starts, as pasted", () => {
     const env = { ...process.env, APIVIDEO_API_KEY: 'wrong-key', APIVIDEO_BASE_URL: server.url };
     const failure = (await run(process.execPath, ['spec/readme/quick-start/node.mjs'], { env, timeout: 15_000 }).catch((error: unknown) => error)) as { code: number; stderr: string };
     expect(failure.code).toBe(1);
-    expect(failure.stderr).toBe('The API key was rejected (HTTP 401)\n');
+    expect(failure.stderr).toBe('The API key was rejected (HTTP 400)\n');
   }, 20_000);
 
   it('browser: bundled with esbuild and served by server.mjs as pasted, the page shows "authenticated" and the video count; other origins get no token', async () => {

@@ -171,7 +171,7 @@ describe('Chromium: a page that uses createBearerAuth({ tokenUrl }) against crea
     const tab = await open();
     const refused = await start(tab, { apiKey: API_KEY });
     expect(refused.isTypeError).toBeTrue();
-    // dist/browser.mjs is the production build: its message is the short one (spec/dev-condition.spec.ts has the full one).
+    // dist/browser.mjs is the production build: its message is the short one (spec/integration/package/dev-condition.spec.ts has the full one).
     expect(refused.message).toMatch(/tokenUrl/);
     expect(refused.message).toMatch(/dangerouslyAllowBrowser/);
     expect(refused.message).not.toContain(API_KEY);

@@ -119,7 +119,7 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
     server.rejectApiKey();
     const { code, stderr, stdout } = await run(['watch', '--show-token', '--base-url', server.url]);
     expect(code).toBe(3);
-    expect(stderr).toMatch(/^rx-bearer: The API key was rejected \(HTTP 401\)\n$/);
+    expect(stderr).toMatch(/^rx-bearer: The API key was rejected \(HTTP 400\)\n$/);
     expect(stdout).toContain('"status":"error"');
     server.rejectApiKey(false);
     const shown = cli(['watch', '--show-token', '--base-url', server.url], undefined, (child) => {
@@ -159,9 +159,9 @@ describe('the rx-bearer CLI (built, against the test server)', () => {
     ['an unknown command', () => [['login']], 2, /^rx-bearer: unknown command "login".*\n$/],
     ['invalid --data', () => [['request', '/videos', '--data', '{nope']], 2, /^rx-bearer: --data must be valid JSON\n$/],
     ['a plain-http base URL', () => [['token', '--base-url', 'http://api.example.com']], 2, /^rx-bearer: --base-url must be https, or http on localhost, 127\.0\.0\.1 or \[::1\]; pass --allow-insecure-http .*\n$/],
-    ['a rejected key', () => [['token', '--base-url', server.url], { APIVIDEO_API_KEY: 'wrong-key' }], 3, /^rx-bearer: The API key was rejected \(HTTP 401\)\n$/],
-    ['a refused connection, naming ECONNREFUSED', () => [['token', '--base-url', `http://127.0.0.1:${refusedPort}`]], 4, /^rx-bearer: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/],
-    ['a host that does not resolve, naming the DNS error', () => [['token', '--base-url', 'https://no-such-host.invalid']], 4, /^rx-bearer: Authentication failed after retries: Network error calling https:\/\/no-such-host\.invalid\/auth\/api-key \((ENOTFOUND, host not found|EAI_AGAIN, DNS lookup failed, try again)\)\n$/],
+    ['a rejected key', () => [['token', '--base-url', server.url], { APIVIDEO_API_KEY: 'wrong-key' }], 3, /^rx-bearer: The API key was rejected \(HTTP 400\)\n$/],
+    ['a refused connection, naming ECONNREFUSED', () => [['token', '--base-url', `http://127.0.0.1:${refusedPort}`]], 4, /^rx-bearer: Authentication failed after \d+ attempts: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/],
+    ['a host that does not resolve, naming the DNS error', () => [['token', '--base-url', 'https://no-such-host.invalid']], 4, /^rx-bearer: Authentication failed after \d+ attempts: Network error calling https:\/\/no-such-host\.invalid\/auth\/api-key \((ENOTFOUND, host not found|EAI_AGAIN, DNS lookup failed, try again)\)\n$/],
     ['a plain-http URL let through by --allow-insecure-http, where nothing listens', () => [['token', '--allow-insecure-http', '--base-url', `http://127.0.0.2:${refusedPort}`]], 4, /^rx-bearer: .*Network error calling http:\/\/127\.0\.0\.2:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/],
   ];
   let refusedPort = 0;

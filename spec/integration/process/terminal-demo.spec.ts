@@ -68,7 +68,7 @@ describe("npm run demo (the README's first command), piped", () => {
     });
     const error = (await demo(['--base-url', `http://127.0.0.1:${port}`], { APIVIDEO_API_KEY: 'any-key' }).catch((caught: unknown) => caught)) as { code: number; stderr: string; stdout: string };
     expect(error.code).toBe(1);
-    expect(error.stderr).toMatch(/^demo: stopped: Authentication failed after retries: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/);
+    expect(error.stderr).toMatch(/^demo: stopped: Authentication failed after \d+ attempts: Network error calling http:\/\/127\.0\.0\.1:\d+\/auth\/api-key \(ECONNREFUSED, connection refused\)\n$/);
     expect(error.stdout).toContain('1. Cold start');
   }, 50_000);
 });
