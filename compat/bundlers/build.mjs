@@ -13,7 +13,7 @@ import webpack from 'webpack';
 
 // cross-fetch as an import, its browser ponyfill (whatwg-fetch over XMLHttpRequest, which Parcel emits as a
 // browser-ponyfill.*.js chunk) or its Node side (node-fetch, whatwg-url).
-const forbidden = [/["']node:/, /["']cross-fetch["']/, /ponyfill/, /XMLHttpRequest/, /node-fetch\//, /whatwg-url/];
+const forbidden = [/["']node:/, /["']cross-fetch["']/, /browser-ponyfill/, /XMLHttpRequest/, /node-fetch\//, /whatwg-url/];
 /** A message only the Node and development builds carry (the production browser build has a short one). */
 const nodeBuildMessage = 'create a new one with createBearerAuth()';
 const read = (dir) => readdirSync(dir, { recursive: true }).filter((file) => /\.m?js$/.test(file)).map((file) => readFileSync(join(dir, file), 'utf8')).join('\n');
