@@ -113,7 +113,9 @@ const angularTypesFromCjs = {
 export default [
   {
     // dist/browser.mjs and browser.cjs: the core for browsers (the exports map's
-    // browser condition); the CommonJS one for runners that require() it (Jest with jsdom).
+    // browser condition) and for every tool without the node condition (its import/require
+    // defaults, and `module` for tools that read no exports: Parcel); the CommonJS one for
+    // runners that require() it (Jest with jsdom).
     input: { browser: 'build/index.js' },
     external,
     plugins: [browserFetch, productionTwins, tscSourceMaps],

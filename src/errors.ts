@@ -162,10 +162,40 @@ export class ServerRenderingError extends RxBearerError {
 Object.defineProperty(RxBearerError.prototype, brand, { value: true }); // on the prototype: not printed with the error
 
 /**
+ * The class of each code the core's errors have, so that `isRxBearerError(e, code)` narrows `e` to
+ * it. A code whose class lives in another entry point (`'ERR_OAUTH_DISCOVERY'`, rx-bearer/oauth2)
+ * narrows to {@link RxBearerError} with that code: use `instanceof` for its class's fields.
+ */
+export interface RxBearerErrorOfCode {
+  ERR_AUTH: AuthError;
+  ERR_HTTP: HttpError;
+  ERR_INVALID_TOKEN_RESPONSE: InvalidTokenResponseError;
+  ERR_NETWORK: NetworkError;
+  ERR_TIMEOUT: AuthTimeoutError;
+  ERR_RESPONSE_PARSE: ResponseParseError;
+  ERR_DISPOSED: DisposedError;
+  ERR_SERVER_RENDERING: ServerRenderingError;
+  /** A FetchUnavailableError: an AuthError with no fields of its own (its class is declared beside the fetch it stands for). */
+  ERR_FETCH_UNAVAILABLE: AuthError;
+}
+
+/**
  * True for any rx-bearer error (optionally with a given code), also when two
  * copies of the package are loaded (ESM and CJS) and `instanceof` fails.
+ * With a code, it narrows to that code's class, its `code` to that literal.
+ * The narrowing carries the code (`HttpError & { code: 'ERR_HTTP' }`) so that
+ * a false answer rules out only that code: a FetchUnavailableError is an
+ * AuthError whose code is not 'ERR_AUTH', and stays possible after
+ * `isRxBearerError(e, 'ERR_AUTH')` is false.
+ *
+ * @example
+ * if (isRxBearerError(error, 'ERR_HTTP')) console.log(error.status); // error: HttpError
  */
-export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError {
+export function isRxBearerError(error: unknown, code?: undefined): error is RxBearerError;
+export function isRxBearerError<C extends RxBearerErrorCode>(error: unknown, code: C): error is (C extends keyof RxBearerErrorOfCode ? RxBearerErrorOfCode[C] : RxBearerError) & { readonly code: C };
+/** A code that may be undefined: any rx-bearer error, or one with that code. */
+export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): error is RxBearerError;
+export function isRxBearerError(error: unknown, code?: RxBearerErrorCode): boolean {
   const isOurs = error instanceof RxBearerError || (error instanceof Error && (error as unknown as Record<symbol, unknown>)[brand] === true);
   return isOurs && (code === undefined || (error as RxBearerError).code === code);
 }

@@ -29,4 +29,4 @@ export type { AuthState, AuthStatus } from './auth-state.js';
 export type { Coordination, StoreClient, StoreCycle, TokenStore } from './token-store.js';
 export type { Session } from './token-response.js';
 export type { AuthRoute, CredentialScope, Target } from './credential-scope.js';
-export type { AuthFailureReason, RxBearerErrorCode } from './errors.js';
+export type { AuthFailureReason, RxBearerErrorCode, RxBearerErrorOfCode } from './errors.js';

@@ -103,7 +103,15 @@ describe('README and docs', () => {
     const [readme, pkg] = await Promise.all([readFile('README.md', 'utf8'), readFile('package.json', 'utf8').then((text) => JSON.parse(text) as { engines: { node: string }; peerDependencies: Record<string, string> })]);
     const opening = readme.slice(0, readme.indexOf('\n## '));
     expect(opening).toMatch(/^npm install rxjs .*rx-bearer/m);
-    expect(opening).toContain(`Node.js ${pkg.engines.node.replace('>=', '')} or later`);
+    // engines is one caret range per Node line CI runs ('^20.19.0 || ^22.12.0 || ^24.0.0'): each is named, as '24' or '22.12+'.
+    const lines = pkg.engines.node.split('||').map((range) => /^\s*\^(\d+)\.(\d+)\.0\s*$/.exec(range));
+    expect(lines.every(Boolean)).withContext(pkg.engines.node).toBeTrue();
+    for (const [, major, minor] of lines as RegExpExecArray[]) expect(opening).toMatch(new RegExp(`\\b${minor === '0' ? `${major}\\b(?![.+])` : `${major}\\.${minor}\\+`}`));
+    // The oldest TypeScript the compat suite checks (compat/types, an npm alias 'typescript-5.0': 'npm:typescript@^5.0.4').
+    const types = JSON.parse(await readFile('compat/types/package.json', 'utf8')) as { devDependencies: Record<string, string> };
+    const oldest = Object.values(types.devDependencies).map((spec) => /^npm:typescript@\^?(\d+\.\d+)/.exec(spec)?.[1]).filter(Boolean).sort()[0];
+    expect(oldest).toBeDefined();
+    expect(opening).toContain(`checked with TypeScript ${oldest} and later`);
     expect(opening).toContain(`rxjs \`${pkg.peerDependencies['rxjs']!.replace('.0', '')}\``);
     expect(opening).toMatch(/^npm ci && npm test\b/m);
   });

@@ -1,9 +1,18 @@
 // msw mocking api.video: its Responses are clones, on which body.cancel() never settles.
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+// msw 3 needs Node 22.12 or later: on Node 20 it intercepts nothing, silently (the requests go to the real
+// network). So this runs msw 3 ('msw') from Node 22.12 on, and msw 2 ('msw2', an npm alias) on Node 20;
+// CI runs it on Node 24 and on Node 20 (.ci/run).
+import { createRequire } from 'node:module';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createBearerAuth } from 'rx-bearer';
+
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const name = major > 22 || (major === 22 && minor >= 12) ? 'msw' : 'msw2';
+const { http, HttpResponse } = (await import(name)) as typeof import('msw');
+const { setupServer } = (await import(`${name}/node`)) as typeof import('msw/node');
+const mswVersion: string = createRequire(import.meta.url)(`${name}/package.json`).version;
+console.log(`msw ${mswVersion} on Node ${process.versions.node}`);
 
 const api = 'https://sandbox.api.video';
 let tokens = 0;
@@ -27,6 +36,10 @@ afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
 describe('rx-bearer under msw', () => {
+  it('runs the msw that intercepts on this Node: 3 from Node 22.12 on, 2 on Node 20', () => {
+    expect(mswVersion.split('.')[0]).toBe(name === 'msw' ? '3' : '2');
+  });
+
   it('gets past a 401 with a JSON body: refreshes and resends', async () => {
     const auth = createBearerAuth({ apiKey: 'key', baseUrl: api });
     try {

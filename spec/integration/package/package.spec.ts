@@ -176,6 +176,28 @@ describe('the built package', () => {
     }
   });
 
+  // Rollup's plain nodeResolve() and esbuild's neutral platform set neither `browser` nor `node`: they got the
+  // Node build, whose import() of cross-fetch made Rollup fail ("output.file" with several chunks). compat/bundlers
+  // builds with Rollup and Parcel themselves; this pins the exports map with esbuild's resolver, in a second.
+  it('resolves the browser build for a bundler with neither the node nor the browser condition, and the Node build under node', async () => {
+    const { build } = await import('esbuild');
+    const resolved = async (platform: 'browser' | 'node' | 'neutral', conditions?: string[]) => {
+      const { metafile } = await build({ stdin: { contents: "export * from 'rx-bearer';", resolveDir: process.cwd() }, bundle: true, write: false, format: 'esm', platform, ...(conditions && { conditions }), external: ['rxjs', 'jwt-decode', 'cross-fetch'], metafile: true, logLevel: 'silent' });
+      return Object.keys(metafile.inputs).filter((file) => file.startsWith('dist/'));
+    };
+    expect(await resolved('neutral')).toEqual(['dist/browser.mjs']);
+    expect(await resolved('neutral', ['development'])).toEqual(['dist/browser.development.mjs']);
+    expect(await resolved('browser')).toEqual(['dist/browser.mjs']);
+    expect(await resolved('node')).toEqual(['dist/index.mjs']);
+    expect(await resolved('node', ['development'])).toEqual(['dist/index.mjs']);
+    // Tools that read no exports (Parcel's default config) take `module`: the same production browser build.
+    const pkg = JSON.parse(await readFile('package.json', 'utf8'));
+    expect(pkg.module).toBe(pkg.exports['.'].import.default);
+    expect(pkg.module).toBe('./dist/browser.mjs');
+    expect(await readFile('dist/browser.mjs', 'utf8')).not.toMatch(/import\s*\(?[^;]*['"]cross-fetch['"]/);
+    expect(await readFile('dist/index.mjs', 'utf8')).toMatch(/import\s*\(?[^;]*['"]cross-fetch['"]/); // the pattern finds it where it is
+  });
+
   it('passes publint and attw --pack (types resolve for ESM, CJS and bundlers)', async () => {
     const publint = await run('npx', ['--no-install', 'publint', '--strict'], { timeout: 60_000 });
     expect(publint.stdout).toContain('All good');
