@@ -13,3 +13,4 @@ export { isSendableToken } from './header-token.js';
 export { refreshTime } from './refresh-time.js';
 export { Secret } from './secret.js';
 export { parseOption } from './credential-scope.js';
+export { redact } from './redact.js';

@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import { HttpError, NetworkError, isRxBearerError } from './errors.js';
 import { TokenRefused } from './unauthorized.js';
+import { redact, redactedBody } from './redact.js';
 
 /**
  * Starts one HTTP exchange for a subscriber: `exchange` runs in a microtask
@@ -62,24 +63,17 @@ export function fetchObservable<T>(url: string, callerSignal: AbortSignal | null
   );
 }
 
-/** The HttpError for a non-2xx answer whose body was read already; `secret`, if a header echoes it, is redacted. */
+/** The HttpError for a non-2xx answer whose body was read already; `secret`, if the status text or a header echoes it, is redacted. */
 export function toHttpError(response: Response, url: string, body: unknown, secret?: string): HttpError {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    headers[name.toLowerCase()] = secret ? value.split(secret).join('[redacted]') : value;
+    headers[name.toLowerCase()] = redact(value, secret);
   });
-  return new HttpError({ status: response.status, statusText: response.statusText, url: response.url || url, body, headers });
+  return new HttpError({ status: response.status, statusText: redact(response.statusText, secret), url: response.url || url, body, headers });
 }
 
-/** A body's text as JSON where it parses, else as text (e.g. an HTML error page); `secret`, if the server echoes it, is redacted. */
-export function parseBody(text: string, secret?: string): unknown {
-  if (secret) text = text.split(secret).join('[redacted]');
-  try {
-    return text === '' ? undefined : (JSON.parse(text) as unknown);
-  } catch {
-    return text;
-  }
-}
+/** A body's text as JSON where it parses, else as text (e.g. an HTML error page); `secret`, if the server echoes it, is redacted (see redactedBody). */
+export const parseBody = redactedBody;
 
 /** The body, read whole, as {@link parseBody} makes it. */
 export async function readBody(response: Response, secret?: string): Promise<unknown> {

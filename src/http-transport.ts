@@ -5,12 +5,13 @@ import { defaultFetch } from './default-fetch.js';
 import { AuthError, InvalidTokenResponseError } from './errors.js';
 import { MAX_AUTH_BODY, readTextAtMost } from './capped-body.js';
 import { fetchObservable, parseBody, toHttpError } from './fetch-observable.js';
+import { redact } from './redact.js';
 import type { AuthTransport, TokenResponse } from './transport.js';
 
-/** The origin a redirect points to, for an error message: never its path or query, which the server chose. */
-function locationOrigin(response: Response, url: string): string {
+/** The origin a redirect points to, for an error message: never its path or query, which the server chose (nor `credential`, in a host it chose). */
+function locationOrigin(response: Response, url: string, credential?: string): string {
   try {
-    return new URL(response.headers.get('location') ?? '', url).origin;
+    return redact(new URL(response.headers.get('location') ?? '', url).origin, credential);
   } catch {
     return DEV ? 'an unreadable Location' : '?';
   }
@@ -43,7 +44,7 @@ export function postForToken(url: string, payload: Record<string, string>, fetch
     // A fetch wrapper may drop `redirect: 'manual'` and follow anyway: its answer then came from elsewhere.
     if (response.redirected || response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
       void response.body?.cancel().catch(() => {});
-      const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url)}`;
+      const where = response.type === 'opaqueredirect' || response.redirected ? 'elsewhere' : `to ${locationOrigin(response, url, credential)}`;
       throw new AuthError('redirected', DEV ? `The auth server redirected ${url} ${where} (HTTP ${response.status}); auth calls never follow redirects` : `${url} redirected ${where}`, { status: response.status });
     }
     // A server (or a proxy's error page) may echo the request: the credential never reaches an error.

@@ -193,6 +193,76 @@ describe('credential boundary, attacked from outside (a review\'s findings, fixe
     });
   });
 
+  /**
+   * MEDIUM (outside review, 2026-12-03). The body and headers were redacted,
+   * not the status text (the reason phrase, which a server or proxy chooses
+   * as freely), and a body that spells the credential with a JSON escape
+   * (`\u002d` for `-`) was redacted as text, then parsed into the clear.
+   * Fix: src/redact.ts, used for the status text, the headers, the body as
+   * text and as parsed JSON.
+   */
+  describe('MEDIUM: a credential in the status text, or spelled with JSON escapes', () => {
+    const printed = (items: unknown[]) => items.map((item) => `${String(item)}\n${inspect(item, { depth: Infinity, showHidden: true })}\n${JSON.stringify(item)}`).join('\n');
+
+    it('the API key in the status text of a 500 reaches neither the error nor state$', async () => {
+      api.fail('POST /auth/api-key', { status: 500, statusText: 'Bad key test-api-key' });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url, retry: { maxAttempts: 1 } });
+      const seen: unknown[] = [];
+      auth.state$.subscribe((state) => seen.push(state));
+      seen.push(await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught));
+      expect(api.counts['POST /auth/api-key']).toBe(1);
+      expect(String(seen.at(-1))).toContain('HTTP 500 Bad key [redacted]');
+      expect(printed(seen)).not.toContain('test-api-key');
+    });
+
+    it('the API key spelled with \\u escapes in a 400 body, in a value or a name, is redacted in the parsed body', async () => {
+      api.fail('POST /auth/api-key', { status: 400, body: '{"detail":"test\\u002dapi\\u002dkey","\\u0074est-api-key":1}', headers: { 'content-type': 'application/json' } });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url, retry: { maxAttempts: 1 } });
+      const seen: unknown[] = [];
+      auth.state$.subscribe((state) => seen.push(state));
+      const error = await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught);
+      seen.push(error);
+      expect((error as { cause?: { body?: unknown } }).cause?.body).toEqual({ detail: '[redacted]', '[redacted]': 1 });
+      expect(printed(seen)).not.toContain('test-api-key');
+    });
+
+    it('the refresh token in the status text of a 503 from /auth/refresh reaches neither the error nor state$', async () => {
+      const sent: string[] = [];
+      api.mount('/auth/refresh', (req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk));
+        req.on('end', () => {
+          const refreshToken = String((JSON.parse(body) as { refreshToken?: unknown }).refreshToken);
+          sent.push(refreshToken);
+          res.statusMessage = `cannot refresh ${refreshToken}`;
+          res.writeHead(503, { 'content-type': 'text/plain' }).end();
+        });
+      });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url, retry: { maxAttempts: 1 } });
+      const seen: unknown[] = [];
+      auth.state$.subscribe((state) => seen.push(state));
+      await firstValueFrom(auth.json('/videos'));
+      seen.push(await firstValueFrom(auth.refresh()).catch((caught: unknown) => caught));
+      expect(sent.length).toBe(1);
+      expect(sent[0]!.length).toBeGreaterThan(8);
+      expect(printed(seen)).toContain('cannot refresh [redacted]');
+      expect(printed(seen)).not.toContain(sent[0]!);
+    });
+
+    it("the bearer token in an API's status text, or \\u-escaped in its body, stays out of auth.json's HttpError", async () => {
+      api.mount('/echo-status', (req, res) => {
+        const token = String(req.headers.authorization).slice('Bearer '.length);
+        res.statusMessage = `bad token ${token}`;
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: token.replace(/\./g, '\\u002e') }).replace(/\\\\/g, '\\'));
+      });
+      auth = createBearerAuth({ apiKey: 'test-api-key', baseUrl: api.url });
+      const error = await firstValueFrom(auth.json('/echo-status')).catch((caught: unknown) => caught);
+      const token = auth.token!;
+      expect(error).toEqual(jasmine.objectContaining({ status: 500, statusText: 'bad token [redacted]', body: { detail: '[redacted]' } }));
+      expect(printed([error])).not.toContain(token);
+    });
+  });
+
   describe('LOW: the bearer token echoed by an API', () => {
     it("an API that echoes the bearer token in a 403's body and headers does not put it in auth.json's HttpError", async () => {
       api.mount('/echo', (req, res) => {

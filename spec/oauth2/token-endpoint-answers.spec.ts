@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { createBearerAuth } from '../../src/index.js';
 import { clientCredentials, refreshTokenGrant } from '../../src/oauth2/index.js';
@@ -52,6 +53,26 @@ describe('OAuth sources: token endpoint answers oidc-provider never gives, and t
         ['refresh_token', 'rt-original'],
       ]);
       expect(rotated).toEqual(['rt-original', 'rt-original']);
+    } finally {
+      auth.dispose();
+    }
+  });
+
+  it('a 500 whose status text and headers echo the client secret or the refresh token: the error says [redacted] (outside review, 2026-12-03)', async () => {
+    api.fail('POST /oauth/token', { status: 500, statusText: 'bad secret s3cret-of-the-client', headers: { 'x-echo': 'rt-original-secret' } });
+    const auth = createBearerAuth({
+      source: refreshTokenGrant({ tokenEndpoint: `${api.url}/oauth/token`, clientId: 'svc', clientSecret: 's3cret-of-the-client', refreshToken: 'rt-original-secret' }),
+      baseUrl: api.url,
+      retry: { maxAttempts: 1 },
+    });
+    try {
+      const seen: unknown[] = [];
+      auth.state$.subscribe((state) => seen.push(state));
+      seen.push(await firstValueFrom(auth.json('/videos')).catch((caught: unknown) => caught));
+      const printed = seen.map((item) => `${String(item)} ${inspect(item, { depth: Infinity, showHidden: true })} ${JSON.stringify(item)}`).join('\n');
+      expect(String(seen.at(-1))).toContain('HTTP 500 bad secret [redacted]');
+      expect(printed).not.toContain('s3cret-of-the-client');
+      expect(printed).not.toContain('rt-original-secret');
     } finally {
       auth.dispose();
     }

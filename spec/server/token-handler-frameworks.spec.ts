@@ -18,6 +18,12 @@ const mounts: Record<string, (handler: TokenHandler) => Promise<Mounted>> = {
     app.use('/api/video-token', createServerAdapter(handler));
     return listenExpress(app);
   },
+  'Express 5 with express.json(), express.urlencoded() and express.text() before the mount': async (handler) => {
+    const app = express();
+    app.use(express.json(), express.urlencoded(), express.text());
+    app.use('/api/video-token', createServerAdapter(handler));
+    return listenExpress(app);
+  },
   'Express 5 without a body parser': async (handler) => {
     const app = express();
     app.use('/api/video-token', createServerAdapter(handler));
@@ -83,6 +89,20 @@ for (const [name, mount] of Object.entries(mounts)) {
       expect(answer.status).toBe(200);
       expect(answer.json['access_token']).not.toBe(first);
       expect(api.counts['POST /auth/refresh']).toBe(1);
+    });
+
+    it('refuses what a cross-site form can send (form-encoded, text/plain, multipart) with 415, whatever a middleware parsed (outside review, 2026-12-03)', async () => {
+      // whatwg-node re-serialises a body a parser left in req.body as JSON, with a JSON content type: the client's is the one checked.
+      const forms: Array<[string, string]> = [
+        ['application/x-www-form-urlencoded', 'a=b'],
+        ['text/plain', '{}'],
+        ['multipart/form-data; boundary=x', '--x\r\ncontent-disposition: form-data; name="a"\r\n\r\nb\r\n--x--\r\n'],
+      ];
+      for (const [type, body] of forms) {
+        const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': type }, body, signal: AbortSignal.timeout(5000) });
+        expect(response.status).withContext(type).toBe(415);
+      }
+      expect(api.counts['POST /auth/api-key']).toBeUndefined();
     });
 
     it('refuses a 9 KB body with 413, and a JSON array with 400', async () => {

@@ -1,14 +1,19 @@
 import * as oauth from 'oauth4webapi';
 import { Observable } from 'rxjs';
-import { InvalidTokenResponseError, NetworkError, RxBearerError, type SourceTokenResponse } from '../core.js';
+import { HttpError, InvalidTokenResponseError, NetworkError, redact as redactOne, RxBearerError, type SourceTokenResponse } from '../core.js';
 import { OAuthError } from './errors.js';
 
 /** Removes each secret from a text the server chose (an error_description may echo what it was sent). */
 export const redact = (text: string | undefined, secrets: readonly string[]): string | undefined =>
-  text === undefined ? undefined : secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+  text === undefined ? undefined : secrets.reduce(redactOne, text);
 
 /** An error of a token request, in the engine's terms: OAuth refusals are verdicts, the rest keep their status for the retries. */
 export async function toCycleError(error: unknown, url: string, secrets: readonly string[]): Promise<unknown> {
+  if (error instanceof HttpError) {
+    // A 5xx or 429 (see cappedFetch): its status text and headers are the server's choice and may echo the client secret.
+    const headers = Object.fromEntries(Object.entries(error.headers).map(([name, value]) => [name, redact(value, secrets)!]));
+    return new HttpError({ status: error.status, statusText: redact(error.statusText, secrets), url: error.url, headers });
+  }
   if (error instanceof RxBearerError) return error;
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
     // A 401 invalid_client with a challenge: the OAuth error is in the JSON body (already read under the cap), else in the challenge.
@@ -23,7 +28,7 @@ export async function toCycleError(error: unknown, url: string, secrets: readonl
   if (error instanceof oauth.ResponseBodyError) {
     const description = typeof error.error_description === 'string' ? error.error_description : undefined;
     const uri = typeof error.cause['error_uri'] === 'string' ? error.cause['error_uri'] : undefined;
-    return new OAuthError(error.status, { error: redact(error.error, secrets), errorDescription: redact(description, secrets), errorUri: uri });
+    return new OAuthError(error.status, { error: redact(error.error, secrets), errorDescription: redact(description, secrets), errorUri: redact(uri, secrets) });
   }
   if (error instanceof oauth.OperationProcessingError) {
     // A 4xx that is no OAuth error answer is still a refusal; anything else is a garbled answer (retried).

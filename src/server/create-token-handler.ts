@@ -1,7 +1,7 @@
 import { asyncScheduler, firstValueFrom, of, take } from 'rxjs';
 import { AuthError, createBearerAuth } from '../core.js';
 import { jsonResponse, problem } from './problem.js';
-import { readBody } from './read-body.js';
+import { contentTypeOf, readBody } from './read-body.js';
 import { normalizeTokenHandlerOptions, type AuthorizeVerdict, type TokenHandlerOptions } from './token-handler-options.js';
 
 /**
@@ -17,7 +17,7 @@ export interface TokenHandler {
 /** The largest body accepted, in bytes: `{ "refused": "<a JWT>" }` fits many times over. */
 const MAX_BODY = 8192;
 
-const isJson = (request: Request) => /^application\/json\s*(;|$)/i.test(request.headers.get('content-type') ?? '');
+const isJson = (contentType: string) => /^application\/json\s*(;|$)/i.test(contentType);
 
 type BearerAuth = ReturnType<typeof createBearerAuth>;
 /** Why the handler stopped waiting before the work was done. */
@@ -121,7 +121,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     }
     if (request.method !== 'POST') return problem(405, 'Method not allowed: POST a JSON body', { allow: 'POST', ...headers });
     // A cross-site form can POST with cookies, but not as JSON (that needs a CORS preflight, answered for corsOrigins only).
-    if (!isJson(request)) return problem(415, 'The body must be JSON (content-type: application/json)', headers);
+    if (!isJson(contentTypeOf(request, context))) return problem(415, 'The body must be JSON (content-type: application/json)', headers);
     // What the browser says of the caller: another origin (another site, or a sibling on this site) passes only when listed.
     const fetchSite = request.headers.get('sec-fetch-site');
     if ((fetchSite === 'cross-site' || fetchSite === 'same-site') && !headers['access-control-allow-origin']) {

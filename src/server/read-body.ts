@@ -24,14 +24,32 @@ const spent = { status: 400, title: 'The body was already read by a middleware, 
 
 /** The Node request behind an adapter's server context (`{ req }`: Express's, or Fastify's with its `raw`), if there is one. */
 interface NodeRequestLike {
+  rawHeaders?: unknown;
   body?: unknown;
-  raw?: { readableEnded?: unknown };
+  raw?: { readableEnded?: unknown; rawHeaders?: unknown };
   readableEnded?: unknown;
 }
 function nodeRequestOf(context: unknown): NodeRequestLike | undefined {
   const req = context !== null && typeof context === 'object' ? (context as { req?: unknown }).req : undefined;
   if (req === null || typeof req !== 'object' || !('headers' in req)) return undefined;
   return req as NodeRequestLike;
+}
+
+/**
+ * The content type the client sent. Where a parser ran before the handler, the
+ * Request the adapter built says otherwise: @whatwg-node/server re-serialises a
+ * parsed `req.body` (a form too, from `express.urlencoded()`) as JSON, and sets
+ * a JSON content type, in `req.headers` as well. Node's `rawHeaders` keep what
+ * arrived on the wire.
+ */
+export function contentTypeOf(request: Request, context: unknown): string {
+  const req = nodeRequestOf(context);
+  const raw = req?.rawHeaders ?? req?.raw?.rawHeaders;
+  if (Array.isArray(raw)) {
+    const at = raw.findIndex((name, index) => index % 2 === 0 && String(name).toLowerCase() === 'content-type');
+    return at === -1 ? '' : String(raw[at + 1]);
+  }
+  return request.headers.get('content-type') ?? '';
 }
 
 /** A body some middleware already holds: `{ value }` (parsed, or text/bytes), `'spent'` (read, and nothing kept), or undefined (ours to read). */

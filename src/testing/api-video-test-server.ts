@@ -217,6 +217,7 @@ export async function createApiVideoTestServer(options: ApiVideoTestServerOption
       if (fault?.delay || fault?.until) await wait(fault.delay, fault.until);
       if (!fault?.status) return void (await mounted[1](req, res));
       const headers = { 'content-type': 'application/json', ...faultHeaders(fault) };
+      if (fault.statusText !== undefined) res.statusMessage = fault.statusText;
       if (fault.reset) return resetMidBody(res, fault.status, headers, fault.body ?? problemJson(problems.injected(fault.status)));
       return void res.writeHead(fault.status, headers).end(fault.body ?? problemJson(problems.injected(fault.status)));
     }

@@ -67,7 +67,9 @@ describe('benchmark figures that must not regress', () => {
     // 30 B, refreshOn refused in production too 22 B), then -47 B (shorter production wording of a too-long Retry-After
     // and an empty auth answer, no message on the internal RetryAfterTooLong), and the 404's advice names baseUrl or
     // tokenUrl only for a URL that option made. Measured after merging main: 10,588 B on main, 10,849 B with the above (+261 B).
-    expect(core.gzip).toBeLessThanOrEqual(10_900);
+    // 2026-12-03: 10,890 B with tokenUrlCredentials; +46 B to 10,936 B for the outside review's leak fixes (the credential
+    // redacted in the status text, in JSON-escaped error bodies and in a redirect's target host: src/redact.ts).
+    expect(core.gzip).toBeLessThanOrEqual(10_950);
   }, 30_000);
 
   it("S6 size: the per-file rows come from the headline's own build and add up to its minified bytes", async () => {
