@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
@@ -64,6 +65,17 @@ describe("README's quick starts, as pasted", () => {
       const foreign = await fetch(`${url}api/video-token`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: '{}' });
       expect(foreign.status).toBe(401);
       expect(await foreign.text()).not.toContain('access_token');
+      // A DNS-rebinding page: the browser calls its own name, which now resolves to 127.0.0.1, so Host and Origin agree.
+      const port = new URL(url).port;
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const body = '{}';
+        const sent = request(`${url}api/video-token`, { method: 'POST', headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json', 'content-length': body.length }, timeout: 5000 }, (answer) => {
+          answer.resume();
+          resolve(answer.statusCode ?? 0);
+        });
+        sent.on('error', reject).on('timeout', () => sent.destroy(new Error('no answer'))).end(body);
+      });
+      expect(rebound).toBe(401);
     } finally {
       await browser.close();
       app.kill();

@@ -62,6 +62,33 @@ describe('rx-bearer/redis redisTokenStore (one process, a real redis-server)', (
     }, 20_000);
   }
 
+  it('reads at most 64 KB of the session key: a larger value (planted, or corrupted) is no session, and the process logs in (outside review, 2026-12-03)', async () => {
+    server.reset();
+    const prefix = 'oversized:';
+    const [a, b, c] = await Promise.all([nodeRedis(), nodeRedis(), nodeRedis()]);
+    const first = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, store: redisTokenStore({ client: a, prefix }) });
+    let second: ReturnType<typeof createBearerAuth> | undefined;
+    try {
+      await lastValueFrom(first.json('/videos'));
+      const [key] = await c.keys(`${prefix}*:session`);
+      const stored = JSON.parse((await c.get(key!))!) as Record<string, unknown>;
+      // A valid session, padded: read whole (as GET did), it would be taken as the fleet's session.
+      await c.set(key!, JSON.stringify({ ...stored, pad: 'x'.repeat(70_000) }), { PX: 60_000 });
+      second = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, store: redisTokenStore({ client: b, prefix }) });
+      await lastValueFrom(second.json('/videos'));
+      expect(server.counts['POST /auth/api-key']).toBe(2);
+      // Under the cap, the same padded session is the fleet's.
+      await c.set(key!, JSON.stringify({ ...stored, pad: 'x'.repeat(60_000) }), { PX: 60_000 });
+      const third = createBearerAuth({ apiKey: API_KEY, baseUrl: server.url, store: redisTokenStore({ client: b, prefix }) });
+      await lastValueFrom(third.json('/videos'));
+      third.dispose();
+      expect(server.counts['POST /auth/api-key']).toBe(2);
+    } finally {
+      first.dispose();
+      second?.dispose();
+    }
+  }, 20_000);
+
   it('a process that went alone (Redis failed at its start) gets no 401 after a revocation: the fleet\'s session, refused as well, is refreshed, not taken as is', async () => {
     server.reset();
     const prefix = 'revoked-alone:';

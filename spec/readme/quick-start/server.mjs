@@ -4,9 +4,12 @@ import http from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server'; // npm install @whatwg-node/server
 import { createTokenHandler } from 'rx-bearer/server';
 
-// ▼ YOUR SESSION CHECK GOES HERE. This one lets in pages served by this very server (their Origin is its own):
-// enough to try it out on 127.0.0.1, not a login. A real app looks up the request's session cookie.
-const isSignedIn = (request) => request.headers.get('origin') === new URL(request.url).origin;
+// ▼ YOUR SESSION CHECK GOES HERE. This one lets in pages this very server served at 127.0.0.1 (the Host check keeps
+// out a DNS-rebinding page): enough to try it out, not a login. A real app looks up the request's session cookie.
+const isSignedIn = (request) => {
+  const { origin, hostname } = new URL(request.url);
+  return hostname === '127.0.0.1' && request.headers.get('origin') === origin;
+};
 
 const tokenEndpoint = createServerAdapter(
   createTokenHandler({
