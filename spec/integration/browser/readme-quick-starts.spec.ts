@@ -66,7 +66,7 @@ describe("README's quick starts, as pasted", () => {
       expect(foreign.status).toBe(401);
       expect(await foreign.text()).not.toContain('access_token');
       // A DNS-rebinding page: the browser calls its own name, which now resolves to 127.0.0.1, so Host and Origin agree.
-      const port = new URL(url).port;
+      const port = new URL(`${url}`).port;
       const rebound = await new Promise<number>((resolve, reject) => {
         const body = '{}';
         const sent = request(`${url}api/video-token`, { method: 'POST', headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, 'content-type': 'application/json', 'content-length': body.length }, timeout: 5000 }, (answer) => {
