@@ -16,7 +16,9 @@ export const redact = (text: string, secret?: string): string => (secret ? text.
 export function redactedBody(text: string, secret?: string): unknown {
   text = redact(text, secret);
   try {
-    return text === '' ? undefined : (JSON.parse(redact(JSON.stringify(JSON.parse(text)), secret && JSON.stringify(secret).slice(1, -1))) as unknown);
+    const value: unknown = text === '' ? undefined : JSON.parse(text);
+    // The second pass only where there is a secret: a success body (parsed without one) is parsed once.
+    return secret && value !== undefined ? (JSON.parse(redact(JSON.stringify(value), JSON.stringify(secret).slice(1, -1))) as unknown) : value;
   } catch {
     return text;
   }
